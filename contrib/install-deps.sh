@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what berth needs to build, test and benchmark on Debian 12, with apt-get only.
+# Idempotent: packages already present are not touched, and apt is not even asked then.
+set -euo pipefail
+
+build_pkgs=(meson ninja-build g++ pkg-config nlohmann-json3-dev libcap-dev libcli11-dev catch2)
+test_pkgs=(bats jq busybox-static iproute2 procps)
+bench_pkgs=(runc crun)
+
+want=("${build_pkgs[@]}")
+case "${1:-build}" in
+  build) ;;
+  test) want+=("${test_pkgs[@]}") ;;
+  all) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run this script as root" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,73 @@
+// A container's cgroup: placing its processes there, finding and killing them, removing it.
+#pragma once
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "berth/cgroups/mode.hpp"
+
+namespace berth::cgroups {
+
+struct Options {
+    std::string id;            // container id
+    std::string cgroups_path;  // linux.cgroupsPath, may be empty
+    bool disabled = false;     // --cgroup-manager=disabled: a manager that does nothing
+};
+
+// One hierarchy a container's /sys/fs/cgroup mount needs (bind-mounted for a "cgroup" mount
+// on v1/hybrid).
+struct Hierarchy {
+    std::string mount_name;  // dir under /sys/fs/cgroup: "memory", "cpu,cpuacct", "systemd", "unified";
+                             // "" for pure v2, where the hierarchy is /sys/fs/cgroup itself
+    std::string host_path;   // the container's cgroup dir on the host
+    bool is_v2 = false;
+};
+
+class Manager {
+public:
+    virtual ~Manager() = default;
+
+    // mkdir -p of the container cgroup in every hierarchy; on failure the container dirs made
+    // so far are removed again (parents such as /berth stay).
+    virtual void create() = 0;
+    // Writes pid to cgroup.procs in every hierarchy.
+    virtual void add_process(pid_t pid) = 0;
+    // Every process of the container, sub-cgroups included, sorted.
+    virtual std::vector<pid_t> pids() const = 0;
+    // Signals every process. SIGKILL uses cgroup.kill where the kernel has it; otherwise the
+    // cgroup is frozen while signalling so forking processes cannot escape. A paused cgroup
+    // stays paused unless sig is SIGKILL.
+    virtual void kill_all(int sig) = 0;
+    // Removes the container's cgroup dirs (sub-cgroups first). Waits up to ~1 s for exiting
+    // processes; missing dirs are fine.
+    virtual void destroy() = 0;
+    // Freezer state is FROZEN / cgroup.freeze is 1 (the "paused" status).
+    virtual bool frozen() const = 0;
+    // Freezes or thaws and waits until the kernel reports it done (pause / resume).
+    // Not pure so that test doubles need not implement it; the default throws.
+    virtual void set_frozen(bool frozen);
+    virtual std::vector<Hierarchy> hierarchies() const = 0;
+    // Everything load_manager() needs to rebuild this manager.
+    virtual nlohmann::json to_json() const = 0;
+    virtual Mode mode() const = 0;
+    // For messages: "cgroup /berth/c1".
+    virtual std::string describe() const = 0;
+
+    // Later: virtual void apply(const spec::LinuxResources&) = 0; the v1 back end writes
+    // per-controller files through V1::find(controller), the v2 one into its single dir.
+};
+
+// Manager for a new container; reads /proc/self/mountinfo once (and /proc/self/cgroup only
+// for a relative cgroupsPath). cgroupsPath: empty -> /berth/<id> under each hierarchy root;
+// "/a/b" -> under each hierarchy root; "a/b" -> under berth's own cgroup in each hierarchy;
+// the systemd "slice:prefix:name" form, ".." components and NUL bytes are errors.
+std::unique_ptr<Manager> make_manager(const Options& opts);
+
+// Rebuilds a manager from Manager::to_json() output without looking at the host.
+std::unique_ptr<Manager> load_manager(const nlohmann::json& j);
+
+}  // namespace berth::cgroups

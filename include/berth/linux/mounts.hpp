@@ -1,0 +1,46 @@
+// Mounting inside the container's rootfs. Every target is an fd from the root-confined path
+// API; every source is an fd (open_tree clone or fsmount), attached with move_mount. Flags are
+// set before the mount becomes visible, so nothing is ever remounted by path.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "berth/linux/mount_options.hpp"
+#include "berth/util/failure.hpp"
+
+namespace berth::os {
+
+struct MountStep {
+    enum class Kind { bind, filesystem, cgroup };
+    Kind kind = Kind::filesystem;
+    std::string destination;  // absolute, inside the container
+    std::string source;       // bind: absolute host path; filesystem: the "source" parameter
+    std::string fstype;
+    MountOptions opts;
+};
+
+// One cgroup hierarchy to show under a "cgroup" mount on v1/hybrid hosts.
+struct CgroupBind {
+    std::string name;       // "memory", "cpu,cpuacct", "unified", "systemd"
+    std::string host_path;  // the container's own cgroup dir on the host
+};
+
+struct CgroupMountPlan {
+    bool fresh_cgroup2 = false;  // pure v2 with a cgroup namespace: mount a new cgroup2 instance
+    std::string v2_host_path;    // pure v2 without cgroupns: bind this dir
+    std::vector<CgroupBind> v1;  // v1/hybrid: a tmpfs with one bind per hierarchy
+};
+
+// Performs one mount step. `rootfd` is an O_PATH fd of the rootfs. Returns false with f set.
+bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bool in_userns, Failure& f);
+
+// Masks a path (SECURITY.md #9, #14): files get a bind of the verified /dev/null fd, directories
+// an empty read-only tmpfs. Missing paths are skipped.
+bool mask_path(int rootfd, const std::string& path, int devnull_fd, Failure& f);
+// Makes a path read-only (recursive bind of itself with MOUNT_ATTR_RDONLY). Missing paths skipped.
+bool readonly_path(int rootfd, const std::string& path, Failure& f);
+
+// Opens the host's /dev/null and checks it is the character device 1:3 (O_PATH fd, or -1 + f).
+int open_verified_devnull(Failure& f);
+
+}  // namespace berth::os

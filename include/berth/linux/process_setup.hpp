@@ -1,0 +1,55 @@
+// The last steps before execve: rlimits, identity, capabilities, executable lookup, fds.
+// Everything here runs in the container init; inputs were prepared by the parent.
+#pragma once
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "berth/util/failure.hpp"
+
+namespace berth::os {
+
+struct RlimitSetting {
+    int resource = 0;
+    const char* name = "";  // "RLIMIT_NOFILE", for messages
+    struct rlimit limit {};
+};
+
+// RLIMIT_* name -> resource number; nullopt for unknown names.
+std::optional<int> rlimit_from_name(std::string_view name);
+
+bool apply_rlimits(const std::vector<RlimitSetting>& limits, Failure& f);
+
+struct CapabilitySets {
+    bool present = false;  // process.capabilities absent: leave the process's capabilities alone
+    uint64_t bounding = 0, effective = 0, permitted = 0, inheritable = 0, ambient = 0;
+};
+
+// Capability name ("CAP_KILL") -> number, via libcap. nullopt when libcap does not know it.
+std::optional<unsigned> capability_from_name(const std::string& name);
+// Highest capability the running kernel knows, +1.
+unsigned capability_count();
+
+struct Identity {
+    uid_t uid = 0;
+    gid_t gid = 0;
+    std::vector<gid_t> additional_gids;
+    bool set_groups = true;  // false in a user namespace whose setgroups is denied
+};
+
+// Drops the bounding set, switches uid/gid/groups keeping capabilities, then sets the
+// effective/permitted/inheritable and ambient sets.
+bool apply_identity_and_caps(const Identity& id, const CapabilitySets& caps, Failure& f);
+
+// Resolves argv[0] like execvp would, against the container's PATH. Writes the path to `out`.
+bool find_executable(const char* arg0, const char* path_env, char* out, size_t out_size, Failure& f);
+
+// Makes every fd >= 3 + preserve close-on-exec and clears it on the preserved ones.
+bool prepare_fds_for_exec(int preserve_fds, Failure& f);
+
+}  // namespace berth::os

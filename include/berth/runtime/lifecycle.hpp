@@ -1,0 +1,34 @@
+// Operations on an existing container: start, state, kill, delete, list.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "berth/runtime/launch.hpp"
+#include "berth/state/record.hpp"
+
+namespace berth::runtime {
+
+// Status now, from the record, the init's /proc entry and the freezer.
+state::Status live_status(const state::Record& rec);
+
+void start_container(const Context& ctx, const std::string& id);
+nlohmann::ordered_json container_state(const Context& ctx, const std::string& id);
+void kill_container(const Context& ctx, const std::string& id, int sig, bool all);
+void delete_container(const Context& ctx, const std::string& id, bool force);
+
+// Host pids of every process in the container's cgroup ("container not running" when stopped).
+std::vector<pid_t> container_pids(const Context& ctx, const std::string& id);
+
+struct ListEntry {
+    state::Record record;
+    state::Status status;
+};
+std::vector<ListEntry> list_containers(const Context& ctx);
+
+// Removes what a container owns on the host: processes (SIGKILL), cgroup, state dir.
+// Shared by delete and by a foreground run that ends.
+void destroy_container(const Context& ctx, state::ContainerDir& dir, const state::Record& rec);
+
+}  // namespace berth::runtime

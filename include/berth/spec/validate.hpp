@@ -1,0 +1,24 @@
+// Semantic checks on a parsed spec (what JSON types alone cannot express).
+#pragma once
+#include <optional>
+#include <string_view>
+
+#include "berth/spec/config.hpp"
+
+namespace berth::spec {
+
+// Throws berth::Error "<source>: <json path>: <problem>" for the first problem found,
+// e.g. "config.json: .mounts[1].destination: must be an absolute path".
+// parse_config calls this; call it again after modifying a Config.
+void validate(const Config& config, std::string_view source = "config.json");
+
+// Checks a process object alone; `path` is where it sits (".process" in config.json,
+// "" for a standalone process.json).
+void validate_process(const Process& process, std::string_view source, std::string_view path);
+
+// Static name tables (no libcap): "CAP_CHOWN" -> 0 ... "CAP_CHECKPOINT_RESTORE" -> 40.
+std::optional<int> capability_from_name(std::string_view name);
+// "RLIMIT_CPU" -> RLIMIT_CPU ... "RLIMIT_RTTIME" -> RLIMIT_RTTIME (the <sys/resource.h> values).
+std::optional<int> rlimit_from_name(std::string_view name);
+
+}  // namespace berth::spec

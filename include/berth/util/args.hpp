@@ -1,0 +1,15 @@
+// runc's command line accepts single-dash long flags ("-root /x", "-no-subreaper"), which CLI11
+// does not; rewrite them to the double-dash form before parsing.
+#pragma once
+#include <set>
+#include <string>
+#include <vector>
+
+namespace berth {
+
+// Rewrites "-name" and "-name=value" to "--name..." when `name` is in `long_flags`. Stops at
+// "--" and at index `stop` (where a container's own command line begins; npos: never).
+std::vector<std::string> normalize_single_dash(const std::vector<std::string>& args, const std::set<std::string>& long_flags,
+                                               size_t stop = static_cast<size_t>(-1));
+
+}  // namespace berth

@@ -1,0 +1,36 @@
+// Small file helpers. All fds are opened O_CLOEXEC.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "berth/util/fd.hpp"
+
+namespace berth {
+
+// open(2) that throws with the path in the message.
+Fd open_or_throw(const std::string& path, int flags, unsigned mode = 0);
+Fd openat_or_throw(int dirfd, const std::string& path, int flags, unsigned mode = 0);
+
+// Whole file contents; throws Error on failure.
+std::string read_file(const std::string& path);
+std::string read_fd(int fd);
+// nullopt when the file does not exist (ENOENT); throws on other errors.
+std::optional<std::string> read_file_if_exists(const std::string& path);
+
+// Writes data with a single write(2) to an existing file (cgroup and proc files).
+void write_file(const std::string& path, std::string_view data);
+// Writes to dirfd/name atomically: temp file, fsync, rename.
+void write_file_atomic(int dirfd, const std::string& name, std::string_view data, unsigned mode = 0644);
+void write_file_atomic(const std::string& path, std::string_view data, unsigned mode = 0644);
+
+// write(2) until done, retrying on EINTR. Returns false with errno set on failure.
+bool write_all(int fd, const void* buf, size_t len) noexcept;
+
+// Removes a directory tree (no symlink following). Missing path is not an error.
+void remove_tree(const std::string& path);
+
+std::string path_join(std::string_view a, std::string_view b);
+bool path_exists(const std::string& path);
+
+}  // namespace berth

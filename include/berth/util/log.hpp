@@ -1,0 +1,35 @@
+// Logging to stderr and to --log FILE (text or json). Passed by reference, never global.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "berth/util/fd.hpp"
+
+namespace berth {
+
+enum class LogFormat { text, json };
+enum class LogLevel { debug, info, warning, error };
+
+class Logger {
+public:
+    Logger() = default;
+    // Opens the log file for appending; empty path logs to stderr only.
+    void open(const std::string& path, LogFormat format, bool debug);
+
+    void debug(std::string_view msg) const;
+    void info(std::string_view msg) const;
+    void warn(std::string_view msg) const;
+    // A failing command calls this exactly once: one line on stderr, one object in the log.
+    void error(std::string_view msg) const;
+
+    bool debug_enabled() const noexcept { return debug_; }
+    int log_fd() const noexcept { return fd_.get(); }
+
+private:
+    void emit(LogLevel level, std::string_view msg) const;
+    Fd fd_;
+    LogFormat format_ = LogFormat::text;
+    bool debug_ = false;
+};
+
+}  // namespace berth

@@ -1,0 +1,200 @@
+// The cgroupfs manager: v1 hierarchies, the unified hierarchy, or both (hybrid).
+#include <signal.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "berth/cgroups/backends.hpp"
+#include "berth/cgroups/mountinfo.hpp"
+#include "berth/util/error.hpp"
+
+namespace berth::cgroups {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Hierarchy::mount_name: the mount point relative to /sys/fs/cgroup.
+std::string mount_name(const std::string& mount_point)
+{
+    std::string_view mp = mount_point;
+    if (mp == cgroup_base) return "";
+    if (mp.substr(0, cgroup_base.size()) == cgroup_base && mp.size() > cgroup_base.size() &&
+        mp[cgroup_base.size()] == '/')
+        return std::string(mp.substr(cgroup_base.size() + 1));
+    return std::string(mp.substr(mp.rfind('/') + 1));
+}
+
+class FsManager final : public Manager {
+public:
+    FsManager(Mode mode, std::optional<V1> v1, std::optional<V2> v2)
+        : mode_(mode), v1_(std::move(v1)), v2_(std::move(v2))
+    {
+    }
+
+    void create() override
+    {
+        try {
+            create_dirs();
+        } catch (const Error&) {
+            // Leave nothing half made; the new dirs are empty, so this does not wait.
+            try {
+                destroy();
+            } catch (const Error&) {
+            }
+            throw;
+        }
+    }
+
+    void create_dirs()
+    {
+        if (v1_) v1_->create();
+        if (!v2_) return;
+        try {
+            v2_->create();
+        } catch (const Error& e) {
+            // On hybrid hosts the unified hierarchy only serves systemd's process tracking; a
+            // read-only or foreign-owned one (berth inside another container) is not fatal.
+            bool optional = mode_ == Mode::hybrid && v1_;
+            if (!optional || (e.code() != EROFS && e.code() != EACCES && e.code() != EPERM)) throw;
+            v2_.reset();
+        }
+    }
+
+    void add_process(pid_t pid) override
+    {
+        if (v1_) v1_->add_process(pid);
+        if (v2_) v2_->add_process(pid);
+    }
+
+    std::vector<pid_t> pids() const override
+    {
+        std::vector<pid_t> out;
+        if (auto d = v1_ ? v1_->process_source() : nullptr)
+            fs::collect_pids(d->dir, out);
+        else if (v2_)
+            out = v2_->pids();
+        else
+            fs::collect_pids(v1_->dirs().front().dir, out);
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
+
+    void kill_all(int sig) override
+    {
+        if (sig == SIGKILL && v2_ && v2_->kill()) return;
+
+        bool can_freeze = (v1_ && v1_->has_freezer()) || v2_;
+        bool was_frozen = can_freeze && frozen();
+        bool froze = false;
+        if (can_freeze && !was_frozen) {
+            try {
+                set_frozen(true);
+                froze = true;
+            } catch (const Error&) {
+                // Best effort: signalling an unfrozen cgroup beats not signalling at all.
+            }
+        }
+        // Thaw afterwards: after SIGKILL so frozen processes can die, otherwise to restore the
+        // state we found (a paused container stays paused).
+        bool thaw = froze || (was_frozen && sig == SIGKILL);
+        try {
+            fs::signal_pids(pids(), sig);
+        } catch (const Error&) {
+            if (thaw) {
+                try {
+                    set_frozen(false);
+                } catch (const Error&) {
+                }
+            }
+            throw;
+        }
+        if (thaw) set_frozen(false);
+    }
+
+    void destroy() override
+    {
+        auto deadline = fs::Clock::now() + 1s;
+        std::optional<Error> first;
+        auto attempt = [&](auto&& f) {
+            try {
+                f();
+            } catch (Error& e) {
+                if (!first) first = std::move(e);
+            }
+        };
+        if (v1_) attempt([&] { v1_->destroy(deadline); });
+        if (v2_) attempt([&] { v2_->destroy(deadline); });
+        if (first) throw *first;
+    }
+
+    bool frozen() const override
+    {
+        if (v1_ && v1_->has_freezer()) return v1_->frozen();
+        return v2_ && v2_->frozen();
+    }
+
+    void set_frozen(bool frozen) override
+    {
+        if (v1_ && v1_->has_freezer())
+            v1_->set_frozen(frozen);
+        else if (v2_)
+            v2_->set_frozen(frozen);
+        else
+            throw Error("cannot " + std::string(frozen ? "freeze " : "thaw ") + describe() +
+                        ": no freezer hierarchy is mounted");
+    }
+
+    std::vector<Hierarchy> hierarchies() const override
+    {
+        std::vector<Hierarchy> out;
+        if (v1_)
+            for (const auto& d : v1_->dirs()) out.push_back({mount_name(d.mount_point), d.dir, false});
+        if (v2_) out.push_back({mount_name(v2_->mount_point()), v2_->dir(), true});
+        return out;
+    }
+
+    nlohmann::json to_json() const override
+    {
+        nlohmann::json j{{"mode", mode_name(mode_)}};
+        if (v1_) j["v1"] = v1_->to_json();
+        if (v2_) j["v2"] = v2_->to_json();
+        return j;
+    }
+
+    Mode mode() const override { return mode_; }
+
+    // The cgroup path inside the hierarchy processes are listed from, e.g. "cgroup /berth/c1".
+    std::string describe() const override
+    {
+        const std::string* mount = nullptr;
+        const std::string* dir = nullptr;
+        if (auto d = v1_ ? v1_->process_source() : nullptr) {
+            mount = &d->mount_point;
+            dir = &d->dir;
+        } else if (v2_) {
+            mount = &v2_->mount_point();
+            dir = &v2_->dir();
+        } else {
+            mount = &v1_->dirs().front().mount_point;
+            dir = &v1_->dirs().front().dir;
+        }
+        return "cgroup " + dir->substr(std::min(mount->size(), dir->size()));
+    }
+
+private:
+    Mode mode_;
+    std::optional<V1> v1_;
+    std::optional<V2> v2_;
+};
+
+}  // namespace
+
+std::unique_ptr<Manager> make_fs_manager(Mode mode, std::optional<V1> v1, std::optional<V2> v2)
+{
+    if (!v1 && !v2) throw Error("no cgroup hierarchy to manage");
+    return std::make_unique<FsManager>(mode, std::move(v1), std::move(v2));
+}
+
+}  // namespace berth::cgroups

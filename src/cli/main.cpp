@@ -1,0 +1,97 @@
+// berth: an OCI runtime with runc's command line.
+#include <iostream>
+#include <set>
+
+#include "berth/util/args.hpp"
+#include "berth/util/error.hpp"
+#include "berth_config.h"
+#include "command.hpp"
+
+namespace {
+
+// Every long flag berth knows, for the single-dash rewrite ("-root" -> "--root").
+const std::set<std::string>& long_flags()
+{
+    static const std::set<std::string> flags = {
+        "root", "log", "log-format", "debug", "systemd-cgroup", "rootless", "cgroup-manager", "bundle", "pid-file",
+        "console-socket", "no-pivot", "no-new-keyring", "preserve-fds", "detach", "keep", "all", "force", "format",
+        "quiet", "version", "help"};
+    return flags;
+}
+
+std::string version_text()
+{
+    return std::string("berth version ") + BERTH_VERSION + "\ncommit: " + BERTH_COMMIT + "\nspec: " + BERTH_SPEC_VERSION;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace berth;
+    using namespace berth::cli;
+
+    // Answered before CLI11, which reports --version by throwing: the first throw in a static
+    // binary sorts every unwind table (~3 ms), and engines call --version at every start-up.
+    if (argc == 2 && (std::string_view(argv[1]) == "--version" || std::string_view(argv[1]) == "-v" ||
+                      std::string_view(argv[1]) == "-version")) {
+        std::cout << version_text() << '\n';
+        return 0;
+    }
+
+    CLI::App app{"berth: an OCI container runtime", "berth"};
+    app.require_subcommand(1);
+    app.set_version_flag("-v,--version", version_text());
+    GlobalOptions g;
+    app.add_option("--root", g.root, "directory for container state")->capture_default_str();
+    app.add_option("--log", g.log, "log file (default: stderr only)");
+    app.add_option("--log-format", g.log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    app.add_flag("--debug", g.debug, "debug logging");
+    app.add_flag("--systemd-cgroup", g.systemd_cgroup, "use the systemd cgroup driver");
+    app.add_option("--rootless", g.rootless, "true, false or auto");
+    app.add_option("--cgroup-manager", g.cgroup_manager, "cgroupfs, systemd or disabled");
+
+    Action action;
+    add_create(app, action);
+    add_start(app, action);
+    add_run(app, action);
+    add_state(app, action);
+    add_kill(app, action);
+    add_delete(app, action);
+    add_list(app, action);
+    add_ps(app, action);
+    add_spec(app, action);
+    add_features(app, action);
+
+    std::vector<std::string> args(argv + 1, argv + argc);
+    args = normalize_single_dash(args, long_flags());
+    // CLI11 wants its arguments reversed when given as a vector.
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    Logger log;
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion&) {
+        std::cout << version_text() << '\n';
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        try {
+            log.open(g.log, g.log_format == "json" ? LogFormat::json : LogFormat::text, g.debug);
+        } catch (const Error&) {
+        }
+        log.error(e.what());
+        return 1;
+    }
+    try {
+        log.open(g.log, g.log_format == "json" ? LogFormat::json : LogFormat::text, g.debug);
+        return action ? action(g, log) : 0;
+    } catch (const Error& e) {
+        log.error(e.what());
+    } catch (const std::exception& e) {
+        log.error(e.what());
+    }
+    return 1;
+}

@@ -1,0 +1,175 @@
+#include "berth/linux/in_root.hpp"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "berth/linux/syscalls.hpp"
+#include "berth/util/fd.hpp"
+
+namespace berth::os {
+
+namespace {
+
+constexpr int max_symlink_hops = 40;
+
+std::vector<std::string_view> split(std::string_view path)
+{
+    std::vector<std::string_view> out;
+    size_t i = 0;
+    while (i < path.size()) {
+        while (i < path.size() && path[i] == '/') ++i;
+        size_t j = i;
+        while (j < path.size() && path[j] != '/') ++j;
+        if (j > i && path.substr(i, j - i) != ".") out.push_back(path.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string_view>& parts, size_t from, size_t to)
+{
+    std::string out;
+    for (size_t k = from; k < to; ++k) {
+        if (!out.empty()) out += '/';
+        out += parts[k];
+    }
+    return out;
+}
+
+uint64_t resolve_bits(ResolveFlags rf)
+{
+    uint64_t r = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    if (rf.no_symlinks) r |= RESOLVE_NO_SYMLINKS;
+    return r;
+}
+
+}  // namespace
+
+int open_in_root(int rootfd, std::string_view path, int flags, ResolveFlags rf) noexcept
+{
+    // openat2 wants a NUL-terminated relative path; "/" alone means the root itself.
+    char buf[4096];
+    size_t i = 0;
+    while (i < path.size() && path[i] == '/') ++i;
+    std::string_view rel = path.substr(i);
+    if (rel.size() + 2 > sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (rel.empty()) {
+        buf[0] = '.';
+        buf[1] = 0;
+    } else {
+        rel.copy(buf, rel.size());
+        buf[rel.size()] = 0;
+    }
+    int fd;
+    do {
+        fd = openat2(rootfd, buf, static_cast<uint64_t>(flags) | O_CLOEXEC, 0, resolve_bits(rf));
+    } while (fd < 0 && errno == EAGAIN);  // openat2 asks for a retry when a rename raced the walk
+    return fd;
+}
+
+int create_in_root(int rootfd, std::string_view path, Kind kind, mode_t mode, Failure& f, ResolveFlags rf)
+{
+    std::string todo(path);
+    for (int hops = 0;;) {
+        int fd = open_in_root(rootfd, todo, O_PATH, rf);
+        if (fd >= 0) {
+            struct stat st;
+            if (::fstat(fd, &st) < 0) {
+                int e = errno;
+                ::close(fd);
+                f.set(e, "stat %.*s", static_cast<int>(path.size()), path.data());
+                return -1;
+            }
+            bool is_dir = S_ISDIR(st.st_mode);
+            if (kind == Kind::directory && !is_dir) {
+                ::close(fd);
+                f.set(ENOTDIR, "%.*s", static_cast<int>(path.size()), path.data());
+                return -1;
+            }
+            if (kind == Kind::file && is_dir) {
+                ::close(fd);
+                f.set(EISDIR, "%.*s", static_cast<int>(path.size()), path.data());
+                return -1;
+            }
+            return fd;
+        }
+        if (errno == ELOOP && rf.no_symlinks) {
+            f.set(ELOOP, "%.*s: is or passes through a symlink; refusing", static_cast<int>(path.size()), path.data());
+            return -1;
+        }
+        if (errno != ENOENT) {
+            f.set(errno, "open %.*s in rootfs", static_cast<int>(path.size()), path.data());
+            return -1;
+        }
+        // Find the first missing component; its parent exists and is inside the root.
+        auto parts = split(todo);
+        Fd parent(::fcntl(rootfd, F_DUPFD_CLOEXEC, 3));
+        size_t i = 0;
+        for (; i < parts.size(); ++i) {
+            std::string prefix = join(parts, 0, i + 1);
+            int next = open_in_root(rootfd, prefix, O_PATH, rf);
+            if (next < 0) break;
+            parent.reset(next);
+        }
+        if (i == parts.size()) continue;  // appeared meanwhile: resolve again
+        if (errno != ENOENT) {
+            f.set(errno, "open %.*s in rootfs", static_cast<int>(path.size()), path.data());
+            return -1;
+        }
+        // O_PATH fds can't be used with mkdirat; get a real directory fd for the parent.
+        Fd dir(openat(parent.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!dir) {
+            f.set(errno, "open parent of %.*s", static_cast<int>(path.size()), path.data());
+            return -1;
+        }
+        std::string name(parts[i]);
+        bool last = i + 1 == parts.size();
+        int r;
+        if (last && kind == Kind::file) {
+            r = ::openat(dir.get(), name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+            if (r >= 0) ::close(r);
+        } else {
+            r = ::mkdirat(dir.get(), name.c_str(), last ? mode : 0755);
+        }
+        if (r >= 0 || errno == EEXIST) {
+            if (r < 0) {
+                // EEXIST on a name openat2 could not resolve: a dangling symlink. Follow it
+                // inside the root by rewriting the path; never create through it.
+                if (rf.no_symlinks) {
+                    f.set(ELOOP, "%.*s: is or passes through a symlink; refusing", static_cast<int>(path.size()), path.data());
+                    return -1;
+                }
+                if (++hops > max_symlink_hops) {
+                    f.set(ELOOP, "create %.*s in rootfs", static_cast<int>(path.size()), path.data());
+                    return -1;
+                }
+                char target[4096];
+                ssize_t n = ::readlinkat(dir.get(), name.c_str(), target, sizeof target - 1);
+                if (n < 0) {
+                    if (errno == EINVAL) continue;  // not a symlink (raced): resolve again
+                    f.set(errno, "readlink %s", name.c_str());
+                    return -1;
+                }
+                std::string_view t(target, static_cast<size_t>(n));
+                std::string rewritten = t.front() == '/' ? std::string(t) : join(parts, 0, i) + "/" + std::string(t);
+                std::string rest = join(parts, i + 1, parts.size());
+                if (!rest.empty()) rewritten += "/" + rest;
+                todo = std::move(rewritten);
+            }
+            continue;
+        }
+        f.set(errno, "create %s in rootfs for %.*s", name.c_str(), static_cast<int>(path.size()), path.data());
+        return -1;
+    }
+}
+
+}  // namespace berth::os

@@ -1,0 +1,137 @@
+#include "berth/linux/mount_options.hpp"
+
+#include <sys/mount.h>
+
+#include <string_view>
+
+namespace berth::os {
+
+namespace {
+
+struct AttrOption {
+    std::string_view name;
+    uint64_t set;
+    uint64_t clr;
+};
+
+// Mount-level attributes; the atime ones replace the whole atime field, hence the mask.
+constexpr AttrOption attr_options[] = {
+    {"ro", MOUNT_ATTR_RDONLY, 0},
+    {"rw", 0, MOUNT_ATTR_RDONLY},
+    {"nosuid", MOUNT_ATTR_NOSUID, 0},
+    {"suid", 0, MOUNT_ATTR_NOSUID},
+    {"nodev", MOUNT_ATTR_NODEV, 0},
+    {"dev", 0, MOUNT_ATTR_NODEV},
+    {"noexec", MOUNT_ATTR_NOEXEC, 0},
+    {"exec", 0, MOUNT_ATTR_NOEXEC},
+    {"nodiratime", MOUNT_ATTR_NODIRATIME, 0},
+    {"diratime", 0, MOUNT_ATTR_NODIRATIME},
+    {"nosymfollow", MOUNT_ATTR_NOSYMFOLLOW, 0},
+    {"symfollow", 0, MOUNT_ATTR_NOSYMFOLLOW},
+    {"relatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+    {"norelatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
+    {"noatime", MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME},
+    {"atime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+    {"strictatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
+    {"nostrictatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+};
+
+struct PropOption {
+    std::string_view name;
+    uint64_t flag;
+    bool recursive;
+};
+
+constexpr PropOption prop_options[] = {
+    {"private", MS_PRIVATE, false}, {"rprivate", MS_PRIVATE, true},       {"shared", MS_SHARED, false},
+    {"rshared", MS_SHARED, true},   {"slave", MS_SLAVE, false},           {"rslave", MS_SLAVE, true},
+    {"unbindable", MS_UNBINDABLE, false}, {"runbindable", MS_UNBINDABLE, true},
+};
+
+// Superblock flags the VFS accepts as fsconfig flags.
+constexpr std::string_view sb_flags[] = {"sync", "dirsync", "mand", "lazytime"};
+// Defaults, or negations of sb flags: nothing to do.
+constexpr std::string_view no_ops[] = {"defaults", "async", "nomand", "nolazytime", "loud"};
+// Known to runc/crun, not implemented by berth yet.
+constexpr std::string_view unsupported_options[] = {"idmap", "ridmap", "tmpcopyup", "copy-symlink", "remount"};
+
+bool apply_attr(std::string_view opt, MountOptions& m, bool recursive)
+{
+    for (const auto& a : attr_options) {
+        if (a.name != opt) continue;
+        if (recursive) {
+            m.rattr_set = (m.rattr_set & ~a.clr) | a.set;
+            m.rattr_clr = (m.rattr_clr & ~a.set) | a.clr;
+        } else {
+            m.attr_set = (m.attr_set & ~a.clr) | a.set;
+            m.attr_clr = (m.attr_clr & ~a.set) | a.clr;
+        }
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+MountOptions parse_mount_options(const std::vector<std::string>& options)
+{
+    MountOptions m;
+    for (const auto& o : options) {
+        std::string_view opt(o);
+        if (opt == "bind") {
+            m.bind = true;
+            continue;
+        }
+        if (opt == "rbind") {
+            m.bind = m.recursive = true;
+            continue;
+        }
+        if (apply_attr(opt, m, false)) continue;
+        // Recursive variants: "rro", "rnosuid", ... (but not "rw"/"relatime"/"rbind" handled above).
+        if (opt.size() > 1 && opt[0] == 'r' && apply_attr(opt.substr(1), m, true)) continue;
+        bool matched = false;
+        for (const auto& p : prop_options) {
+            if (p.name == opt) {
+                m.propagation = p.flag;
+                m.propagation_recursive = p.recursive;
+                matched = true;
+            }
+        }
+        for (auto s : sb_flags)
+            if (s == opt) {
+                m.fs_params.emplace_back(o, "");
+                matched = true;
+            }
+        for (auto s : no_ops)
+            if (s == opt) matched = true;
+        for (auto s : unsupported_options)
+            if (s == opt) {
+                m.unsupported.push_back(o);
+                matched = true;
+            }
+        if (matched) continue;
+        auto eq = opt.find('=');
+        if (eq == std::string_view::npos)
+            m.fs_params.emplace_back(o, "");
+        else
+            m.fs_params.emplace_back(std::string(opt.substr(0, eq)), std::string(opt.substr(eq + 1)));
+    }
+    return m;
+}
+
+bool parse_propagation(const std::string& value, uint64_t& flags)
+{
+    if (value.empty()) {
+        flags = MS_SLAVE | MS_REC;  // runc's default: host mount events reach the container, not back
+        return true;
+    }
+    for (const auto& p : prop_options) {
+        if (p.name == value) {
+            flags = p.flag | (p.recursive ? MS_REC : 0);
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace berth::os

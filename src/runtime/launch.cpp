@@ -1,0 +1,321 @@
+#include "berth/runtime/launch.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <memory>
+
+#include "berth/cgroups/manager.hpp"
+#include "berth/runtime/init.hpp"
+#include "berth/runtime/lifecycle.hpp"
+#include "berth/runtime/plan_builder.hpp"
+#include "berth/runtime/supported.hpp"
+#include "berth/runtime/sync.hpp"
+#include "berth/linux/syscalls.hpp"
+#include "berth/spec/parse.hpp"
+#include "berth/state/proc_info.hpp"
+#include "berth/state/record.hpp"
+#include "berth/util/error.hpp"
+#include "berth/util/file.hpp"
+
+namespace berth::runtime {
+
+namespace {
+
+constexpr const char* exec_fifo_name = "exec.fifo";
+constexpr const char* spec_version = "1.2.0";
+
+std::string absolute(const std::string& path)
+{
+    char buf[PATH_MAX];
+    if (!::realpath(path.c_str(), buf)) throw_errno("bundle " + path);
+    return buf;
+}
+
+Error failure_error(const Failure& f)
+{
+    std::string m(f.msg);
+    if (f.err) m += ": " + errno_text(f.err);
+    return Error(std::move(m), f.err);
+}
+
+void check_preserved_fds(int n)
+{
+    for (int fd = 3; fd < 3 + n; ++fd)
+        if (::fcntl(fd, F_GETFD) < 0) throw Error("--preserve-fds " + std::to_string(n) + ": fd " + std::to_string(fd) + " is not open");
+}
+
+// Signals the container waits on while berth run is in the foreground. SIGCHLD tells us it ended.
+sigset_t forwarded_signals()
+{
+    sigset_t set;
+    ::sigfillset(&set);
+    for (int s : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS}) ::sigdelset(&set, s);
+    return set;
+}
+
+// Everything a half-made container owns, undone unless commit() is called.
+class Rollback {
+public:
+    Rollback(state::ContainerDir& dir) : dir_(dir) {}
+    Rollback(const Rollback&) = delete;
+    Rollback& operator=(const Rollback&) = delete;
+    ~Rollback()
+    {
+        if (committed_) return;
+        if (init_ > 0) ::kill(init_, SIGKILL);
+        if (child_ > 0) {
+            ::kill(child_, SIGKILL);
+            ::waitpid(child_, nullptr, 0);
+        }
+        if (init_ > 0 && init_ != child_) ::waitpid(init_, nullptr, __WALL | WNOHANG);
+        try {
+            if (cgroup_) {
+                cgroup_->kill_all(SIGKILL);
+                cgroup_->destroy();
+            }
+        } catch (const Error&) {
+            // Best effort: the primary error is what the user needs to see.
+        }
+        try {
+            dir_.remove();
+        } catch (const Error&) {
+        }
+    }
+    // Owns the manager so it outlives whatever failed.
+    cgroups::Manager& own_cgroup(std::unique_ptr<cgroups::Manager> m)
+    {
+        cgroup_ = std::move(m);
+        return *cgroup_;
+    }
+    void set_child(pid_t p) { child_ = p; }
+    void set_init(pid_t p) { init_ = p; }
+    void child_reaped() { child_ = 0; }
+    void commit() { committed_ = true; }
+
+private:
+    state::ContainerDir& dir_;
+    std::unique_ptr<cgroups::Manager> cgroup_;
+    pid_t child_ = 0;
+    pid_t init_ = 0;
+    bool committed_ = false;
+};
+
+void write_id_maps(pid_t pid, const IdMaps& maps)
+{
+    std::string base = "/proc/" + std::to_string(pid);
+    with_context("write uid_map", [&] { write_file(base + "/uid_map", maps.uid_map); });
+    with_context("write gid_map", [&] { write_file(base + "/gid_map", maps.gid_map); });
+}
+
+SyncMsg expect(int fd, const char* waiting_for)
+{
+    SyncMsg m;
+    int r = sync_recv(fd, m);
+    if (r < 0) throw_errno(std::string("read from container init while ") + waiting_for);
+    if (r == 0) throw Error(std::string("container init exited while ") + waiting_for);
+    if (m.type == SyncType::error) throw failure_error(m.failure);
+    return m;
+}
+
+struct Launched {
+    state::Record record;
+    Fd sync;
+    pid_t init = 0;
+};
+
+// The create path shared by create and run. Returns with the init blocked before execve.
+Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, state::ContainerDir& dir,
+                Rollback& rollback, const spec::Config& config, const std::string& bundle)
+{
+    if (::geteuid() != 0) throw Error("rootless containers are not supported by berth yet: run berth as root");
+    check_preserved_fds(opts.preserve_fds);
+    if (!opts.console_socket.empty()) throw Error("--console-socket: terminals are not supported by berth yet");
+    std::string rootfs = config.root.path.front() == '/' ? config.root.path : path_join(bundle, config.root.path);
+    rootfs = with_context("rootfs", [&] { return absolute(rootfs); });
+
+    auto& cg = rollback.own_cgroup(cgroups::make_manager(cgroups::Options{
+        opts.id, config.linux ? config.linux->cgroups_path : std::string{}, ctx.cgroups_disabled}));
+    cg.create();
+
+    PlanInputs in;
+    in.id = opts.id;
+    in.bundle = bundle;
+    in.rootfs = rootfs;
+    in.no_pivot = opts.no_pivot;
+    in.no_new_keyring = opts.no_new_keyring;
+    in.preserve_fds = opts.preserve_fds;
+    in.cgroup_mode = cg.mode();
+    in.hierarchies = cg.hierarchies();
+    InitPlan plan = build_plan(config, in, ctx.log);
+    if (!for_run) {
+        if (::mkfifoat(dir.dirfd(), exec_fifo_name, 0600) < 0) throw_errno("create exec fifo");
+        // Read-write, so the init's read blocks until `start` writes instead of seeing EOF.
+        plan.exec_fifo = openat_or_throw(dir.dirfd(), exec_fifo_name, O_RDWR);
+    }
+
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) throw_errno("socketpair");
+    Fd parent_end(sv[0]), child_end(sv[1]);
+    if (for_run && plan.two_stage && ::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) throw_errno("become subreaper");
+
+    // On cgroup v2 the init (or the intermediate, whose fork inherits it) is born in its cgroup.
+    Fd cgroup_dir;
+    if (cg.mode() == cgroups::Mode::unified && !in.hierarchies.empty())
+        cgroup_dir = open_or_throw(in.hierarchies.front().host_path, O_PATH | O_DIRECTORY);
+    plan.cgroup_at_clone = cgroup_dir || in.hierarchies.empty();
+    uint64_t clone_flags = plan.two_stage ? 0 : (plan.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWCGROUP));
+    pid_t pid = os::clone_process(clone_flags, cgroup_dir.get());
+    if (pid < 0) throw_errno("clone container init");
+    if (pid == 0) {
+        // The container init. Berth's ends of things are closed here; above all the state dir
+        // lock, which would otherwise be held until exec and block `berth start`.
+        ::close(parent_end.get());
+        ::close(dir.dirfd());
+        sigset_t none;
+        ::sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        run_init(plan, child_end.get());
+    }
+    rollback.set_child(pid);
+    child_end.reset();
+
+    pid_t init = pid;
+    if (plan.two_stage) {
+        for (;;) {
+            SyncMsg m = expect(parent_end.get(), "joining namespaces");
+            if (m.type == SyncType::userns_ready) {
+                write_id_maps(pid, plan.id_maps);
+                if (!sync_send(parent_end.get(), SyncType::go)) throw_errno("signal container init");
+            } else if (m.type == SyncType::init_pid) {
+                init = m.pid;
+                rollback.set_init(init);
+                break;
+            }
+        }
+        ::waitpid(pid, nullptr, 0);
+        rollback.child_reaped();
+    } else if (plan.new_namespaces & CLONE_NEWUSER) {
+        write_id_maps(pid, plan.id_maps);
+    }
+    if (!sync_send(parent_end.get(), SyncType::go)) throw_errno("signal container init");
+    if (!plan.cgroup_at_clone) cg.add_process(init);
+    if (plan.oom_score_adj)
+        with_context("set oom_score_adj", [&] {
+            write_file("/proc/" + std::to_string(init) + "/oom_score_adj", std::to_string(*plan.oom_score_adj));
+        });
+    if (!sync_send(parent_end.get(), SyncType::cgroup_ready)) throw_errno("signal container init");
+    SyncMsg ready = expect(parent_end.get(), "setting up the container");
+    if (ready.type != SyncType::ready) throw Error("container init sent an unexpected message");
+
+    Launched out;
+    auto& rec = out.record;
+    rec.oci_version = spec_version;
+    rec.id = opts.id;
+    rec.status = state::Status::created;
+    rec.pid = init;
+    rec.bundle = bundle;
+    rec.rootfs = rootfs;
+    rec.created = state::now_rfc3339();
+    rec.annotations = config.annotations;
+    rec.init_start_time = state::read_proc_info(init).start_time;
+    rec.own_pid_namespace = (plan.new_namespaces & CLONE_NEWPID) != 0;
+    rec.cgroup = cg.to_json();
+    out.sync = std::move(parent_end);
+    out.init = init;
+    return out;
+}
+
+void write_pid_file(const std::string& path, pid_t pid)
+{
+    if (path.empty()) return;
+    with_context("write pid file " + path, [&] { write_file_atomic(path, std::to_string(pid)); });
+}
+
+int wait_foreground(pid_t init)
+{
+    sigset_t set = forwarded_signals();
+    Fd sfd(::signalfd(-1, &set, SFD_CLOEXEC));
+    if (!sfd) throw_errno("signalfd");
+    for (;;) {
+        // Reap first: SIGCHLD may have arrived before signalfd existed.
+        int status;
+        pid_t w;
+        while ((w = ::waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
+            if (w != init) continue;  // orphans re-parented to us (subreaper) are reaped silently
+            if (WIFEXITED(status)) return WEXITSTATUS(status);
+            if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+        }
+        if (w < 0 && errno == ECHILD) return 255;  // init is not our child any more: should not happen
+        struct signalfd_siginfo si;
+        ssize_t n = ::read(sfd.get(), &si, sizeof si);
+        if (n != static_cast<ssize_t>(sizeof si)) {
+            if (n < 0 && errno == EINTR) continue;
+            throw_errno("read signalfd");
+        }
+        if (si.ssi_signo == SIGCHLD) continue;
+        ::kill(init, static_cast<int>(si.ssi_signo));
+    }
+}
+
+}  // namespace
+
+void create_container(const Context& ctx, const CreateOptions& opts)
+{
+    with_context("create " + opts.id, [&] {
+        std::string bundle = absolute(opts.bundle.empty() ? "." : opts.bundle);
+        spec::Config config = spec::load_config(bundle);
+        check_supported(config, ctx.log);
+        state::ContainerDir dir = ctx.store.create(opts.id);
+        Rollback rollback(dir);
+        Launched l = launch(ctx, opts, false, dir, rollback, config, bundle);
+        dir.write(l.record);
+        write_pid_file(opts.pid_file, l.init);
+        rollback.commit();
+    });
+}
+
+int run_container(const Context& ctx, const CreateOptions& opts, const RunOptions& run)
+{
+    pid_t init = 0;
+    with_context("run " + opts.id, [&] {
+        std::string bundle = absolute(opts.bundle.empty() ? "." : opts.bundle);
+        spec::Config config = spec::load_config(bundle);
+        check_supported(config, ctx.log);
+        state::ContainerDir dir = ctx.store.create(opts.id);
+        Rollback rollback(dir);
+        // SIGCHLD and the forwarded signals stay pending from here until the wait loop reads
+        // them; the init unblocks everything for itself.
+        sigset_t set = forwarded_signals();
+        if (!run.detach) ::sigprocmask(SIG_BLOCK, &set, nullptr);
+        Launched l = launch(ctx, opts, true, dir, rollback, config, bundle);
+        l.record.status = state::Status::running;
+        dir.write(l.record);
+        write_pid_file(opts.pid_file, l.init);
+        if (!sync_send(l.sync.get(), SyncType::start)) throw_errno("start container init");
+        // EOF means execve succeeded (the socket is close-on-exec); a message means it failed.
+        SyncMsg m;
+        int r = sync_recv(l.sync.get(), m);
+        if (r > 0 && m.type == SyncType::error) throw failure_error(m.failure);
+        rollback.commit();
+        init = l.init;
+    });
+    if (run.detach) return 0;
+    int status = wait_foreground(init);
+    if (!run.keep) {
+        state::ContainerDir dir = ctx.store.open(opts.id);
+        destroy_container(ctx, dir, dir.read());
+    }
+    return status;
+}
+
+}  // namespace berth::runtime

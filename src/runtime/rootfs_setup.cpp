@@ -1,0 +1,84 @@
+#include "berth/runtime/rootfs_setup.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "berth/linux/in_root.hpp"
+#include "berth/linux/syscalls.hpp"
+
+namespace berth::runtime {
+
+namespace {
+
+bool enter_root(const InitPlan& plan, int rootfd, Failure& f)
+{
+    if (::fchdir(rootfd) < 0) return f.set(errno, "chdir to rootfs %s", plan.rootfs.c_str());
+    if (plan.no_pivot) {
+        if (::mount(".", "/", nullptr, MS_MOVE, nullptr) < 0) return f.set(errno, "move rootfs to /");
+        if (::chroot(".") < 0) return f.set(errno, "chroot to rootfs");
+    } else {
+        if (os::pivot_root(".", ".") < 0) return f.set(errno, "pivot_root %s", plan.rootfs.c_str());
+        // The old root now sits under the new one. Make it a slave first, so that detaching it
+        // never propagates an unmount back to the host.
+        if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) return f.set(errno, "make old root rslave");
+        if (::umount2(".", MNT_DETACH) < 0) return f.set(errno, "detach old root");
+    }
+    if (::chdir("/") < 0) return f.set(errno, "chdir /");
+    return true;
+}
+
+}  // namespace
+
+bool setup_rootfs(const InitPlan& plan, Failure& f) noexcept
+{
+    // Shared propagation is applied last: set at the start it would leak every mount made here.
+    uint64_t start_prop = plan.rootfs_propagation;
+    bool wants_shared = start_prop & MS_SHARED;
+    if (wants_shared) start_prop = MS_SLAVE | MS_REC;
+    if (::mount(nullptr, "/", nullptr, start_prop, nullptr) < 0) return f.set(errno, "set propagation of /");
+    // pivot_root needs the rootfs to be a mount point.
+    if (::mount(plan.rootfs.c_str(), plan.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
+        return f.set(errno, "bind rootfs %s", plan.rootfs.c_str());
+    Fd root(::open(plan.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root) return f.set(errno, "open rootfs %s", plan.rootfs.c_str());
+
+    bool in_userns = (plan.new_namespaces & CLONE_NEWUSER) || plan.join_user;
+    for (const auto& m : plan.mounts)
+        if (!os::mount_step(root.get(), m, plan.cgroup_mounts, in_userns, f)) return false;
+    if (plan.dev_is_tmpfs) {
+        for (const auto& d : os::default_devices())
+            if (!os::create_device(root.get(), d, in_userns, f)) return false;
+        if (!os::create_dev_symlinks(root.get(), f)) return false;
+    }
+    for (const auto& d : plan.devices)
+        if (!os::create_device(root.get(), d, in_userns, f)) return false;
+    if (!plan.cwd.empty()) {
+        Fd cwd(os::create_in_root(root.get(), plan.cwd, os::Kind::directory, 0755, f));
+        if (!cwd) return f.wrap("create cwd");
+    }
+    if (!plan.masked_paths.empty()) {
+        // Opened here, not by berth: open_tree only clones mounts of the caller's namespace.
+        Fd devnull(os::open_verified_devnull(f));
+        if (!devnull) return false;
+        for (const auto& p : plan.masked_paths)
+            if (!os::mask_path(root.get(), p, devnull.get(), f)) return false;
+    }
+    for (const auto& p : plan.readonly_paths)
+        if (!os::readonly_path(root.get(), p, f)) return false;
+
+    if (!enter_root(plan, root.get(), f)) return false;
+    if (wants_shared && ::mount(nullptr, "/", nullptr, plan.rootfs_propagation, nullptr) < 0)
+        return f.set(errno, "set rootfs propagation");
+    if (plan.readonly_root) {
+        struct mount_attr a {};
+        a.attr_set = MOUNT_ATTR_RDONLY;
+        if (::mount_setattr(AT_FDCWD, "/", 0, &a, sizeof a) < 0) return f.set(errno, "make / read-only");
+    }
+    return true;
+}
+
+}  // namespace berth::runtime

@@ -1,0 +1,172 @@
+// Semantic validation of .linux and of fields that depend on linux.namespaces.
+#include <algorithm>
+#include <set>
+
+#include "validate_util.hpp"
+
+namespace berth::spec::detail {
+
+namespace {
+
+const Namespace* find_ns(const Config& config, NamespaceType type)
+{
+    if (!config.linux) return nullptr;
+    for (const auto& ns : config.linux->namespaces)
+        if (ns.type == type) return &ns;
+    return nullptr;
+}
+
+void check_namespaces(const Checker& c, const std::vector<Namespace>& namespaces)
+{
+    std::set<NamespaceType> seen;
+    for (size_t i = 0; i < namespaces.size(); ++i) {
+        const Namespace& ns = namespaces[i];
+        std::string p = item(".linux.namespaces", i);
+        if (!seen.insert(ns.type).second) c.fail(field(p, "type"), "duplicate namespace " + in_quotes(to_string(ns.type)));
+        if (!ns.path.empty()) c.absolute(field(p, "path"), ns.path);
+    }
+}
+
+// runc's rules: mappings need a user namespace, and a new (not joined) one needs mappings.
+void check_user_namespace(const Checker& c, const Config& config)
+{
+    const Linux& l = *config.linux;
+    check_id_mappings(c, ".linux.uidMappings", l.uid_mappings);
+    check_id_mappings(c, ".linux.gidMappings", l.gid_mappings);
+    const Namespace* userns = find_ns(config, NamespaceType::user);
+    if (!userns) {
+        if (!l.uid_mappings.empty())
+            c.fail(".linux.uidMappings", "uid mappings specified, but no user namespace in .linux.namespaces");
+        if (!l.gid_mappings.empty())
+            c.fail(".linux.gidMappings", "gid mappings specified, but no user namespace in .linux.namespaces");
+    } else if (userns->path.empty()) {
+        if (l.uid_mappings.empty()) c.fail(".linux.uidMappings", "user namespace enabled, but no uid mappings found");
+        if (l.gid_mappings.empty()) c.fail(".linux.gidMappings", "user namespace enabled, but no gid mappings found");
+    }
+}
+
+void check_uts(const Checker& c, const Config& config)
+{
+    bool uts = find_ns(config, NamespaceType::uts) != nullptr;
+    if (!config.hostname.empty() && !uts) c.fail(".hostname", "unable to set hostname without a private UTS namespace");
+    if (!config.domainname.empty() && !uts)
+        c.fail(".domainname", "unable to set domainname without a private UTS namespace");
+}
+
+void check_time_offsets(const Checker& c, const Config& config)
+{
+    const auto& offsets = config.linux->time_offsets;
+    if (offsets.empty()) return;
+    if (!find_ns(config, NamespaceType::time))
+        c.fail(".linux.timeOffsets", "time offsets specified, but no time namespace in .linux.namespaces");
+    for (const auto& [clock, off] : offsets) {
+        std::string p = field(".linux.timeOffsets", clock);
+        if (clock != "monotonic" && clock != "boottime") c.fail(p, "unknown clock " + in_quotes(clock));
+        if (off.nanosecs >= 1'000'000'000) c.fail(field(p, "nanosecs"), "must be less than 1000000000");
+    }
+}
+
+bool is_ipc_sysctl(std::string_view name)
+{
+    static constexpr std::string_view ipc[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+                                               "kernel.sem",    "kernel.shmall", "kernel.shmmax",
+                                               "kernel.shmmni", "kernel.shm_rmid_forced"};
+    return std::find(std::begin(ipc), std::end(ipc), name) != std::end(ipc) || name.starts_with("fs.mqueue.");
+}
+
+// Only sysctls that live in a namespace the container owns may be set (runc's rules).
+void check_sysctls(const Checker& c, const Config& config)
+{
+    for (const auto& [key, value] : config.linux->sysctl) {
+        std::string p = field(".linux.sysctl", key);
+        if (key.empty()) c.fail(p, "empty sysctl name");
+        std::string name = key;
+        std::replace(name.begin(), name.end(), '/', '.');
+        if (is_ipc_sysctl(name)) {
+            if (!find_ns(config, NamespaceType::ipc))
+                c.fail(p, "sysctl " + in_quotes(key) + " is not allowed in the host's IPC namespace");
+            continue;
+        }
+        if (name.starts_with("net.")) {
+            if (!find_ns(config, NamespaceType::network))
+                c.fail(p, "sysctl " + in_quotes(key) + " is not allowed in the host's network namespace");
+            continue;
+        }
+        if (find_ns(config, NamespaceType::uts)) {
+            if (name == "kernel.domainname") continue;
+            if (name == "kernel.hostname")
+                c.fail(p, "sysctl " + in_quotes(key) + " is not allowed as it conflicts with the OCI \"hostname\" field");
+        }
+        c.fail(p, "sysctl " + in_quotes(key) + " is not in a separate kernel namespace");
+    }
+}
+
+void check_devices(const Checker& c, const std::vector<Device>& devices)
+{
+    for (size_t i = 0; i < devices.size(); ++i) {
+        const Device& d = devices[i];
+        std::string p = item(".linux.devices", i);
+        if (d.type != "c" && d.type != "b" && d.type != "u" && d.type != "p")
+            c.fail(field(p, "type"), "invalid device type " + in_quotes(d.type) + " (want c, b, u or p)");
+        c.absolute(field(p, "path"), d.path);
+    }
+}
+
+void check_device_rules(const Checker& c, const Resources& r)
+{
+    for (size_t i = 0; i < r.devices.size(); ++i) {
+        const DeviceCgroupRule& rule = r.devices[i];
+        std::string p = item(".linux.resources.devices", i);
+        if (rule.type != "" && rule.type != "a" && rule.type != "c" && rule.type != "b")
+            c.fail(field(p, "type"), "invalid device rule type " + in_quotes(rule.type) + " (want a, c or b)");
+        if (rule.access.find_first_not_of("rwm") != std::string::npos)
+            c.fail(field(p, "access"), "invalid device access " + in_quotes(rule.access) + " (want a subset of \"rwm\")");
+    }
+}
+
+void check_seccomp(const Checker& c, const Seccomp& s)
+{
+    for (size_t i = 0; i < s.syscalls.size(); ++i) {
+        std::string p = item(".linux.seccomp.syscalls", i);
+        if (s.syscalls[i].names.empty()) c.fail(field(p, "names"), "must not be empty");
+        const auto& args = s.syscalls[i].args;
+        for (size_t j = 0; j < args.size(); ++j)
+            if (args[j].index >= 6) c.fail(field(item(field(p, "args"), j), "index"), "must be less than 6");
+    }
+}
+
+void check_paths(const Checker& c, std::string_view path, const std::vector<std::string>& paths)
+{
+    for (size_t i = 0; i < paths.size(); ++i) c.absolute(item(path, i), paths[i]);
+}
+
+void check_propagation(const Checker& c, const std::string& prop)
+{
+    static constexpr std::string_view valid[] = {"",      "private", "rprivate", "shared",     "rshared",
+                                                 "slave", "rslave",  "unbindable", "runbindable"};
+    if (std::find(std::begin(valid), std::end(valid), prop) == std::end(valid))
+        c.fail(".linux.rootfsPropagation", "invalid rootfs propagation " + in_quotes(prop));
+}
+
+}  // namespace
+
+void validate_linux(const Checker& c, const Config& config)
+{
+    check_uts(c, config);
+    if (!config.linux) return;
+    const Linux& l = *config.linux;
+    check_namespaces(c, l.namespaces);
+    check_user_namespace(c, config);
+    check_time_offsets(c, config);
+    check_sysctls(c, config);
+    check_devices(c, l.devices);
+    if (l.resources) check_device_rules(c, *l.resources);
+    if (l.seccomp) check_seccomp(c, *l.seccomp);
+    check_propagation(c, l.rootfs_propagation);
+    check_paths(c, ".linux.maskedPaths", l.masked_paths);
+    check_paths(c, ".linux.readonlyPaths", l.readonly_paths);
+    if (l.personality && l.personality->domain != "LINUX" && l.personality->domain != "LINUX32")
+        c.fail(".linux.personality.domain", "unknown personality domain " + in_quotes(l.personality->domain));
+}
+
+}  // namespace berth::spec::detail

@@ -1,0 +1,68 @@
+#include "berth/state/container_dir.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include "berth/util/error.hpp"
+#include "berth/util/file.hpp"
+
+namespace berth::state {
+
+namespace {
+constexpr const char* state_file = "state.json";
+// The record carries annotations and config details: readable by root only.
+constexpr unsigned state_file_mode = 0600;
+}  // namespace
+
+std::string ContainerDir::state_path() const { return path_join(path_, state_file); }
+
+void ContainerDir::write(const Record& rec)
+{
+    if (removed_) throw Error("write state for container \"" + id_ + "\": container directory was removed");
+    if (rec.id != id_) throw Error("write state for container \"" + id_ + "\": record has id \"" + rec.id + "\"");
+    with_context("write state " + state_path(), [&] {
+        std::string data;
+        try {
+            data = to_json(rec).dump();
+        } catch (const nlohmann::json::exception& e) {
+            // e.g. a bundle path that is not UTF-8: refuse rather than store a mangled path.
+            throw Error(std::string("cannot encode record: ") + e.what());
+        }
+        write_file_atomic(dir_.get(), state_file, data, state_file_mode);
+    });
+}
+
+Record ContainerDir::read() const
+{
+    return with_context("read state " + state_path(), [&] {
+        Fd fd(::openat(dir_.get(), state_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        if (!fd) throw_errno("open");
+        std::string text = read_fd(fd.get());
+        nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+        if (j.is_discarded()) throw Error("malformed state: not valid JSON");
+        Record rec = record_from_json(j);
+        // The directory name is what every command looked up; a record claiming another id is corrupt.
+        if (rec.id != id_) throw Error("malformed state: id \"" + rec.id + "\" does not match the directory");
+        return rec;
+    });
+}
+
+bool ContainerDir::has_record() const
+{
+    struct stat st;
+    if (::fstatat(dir_.get(), state_file, &st, AT_SYMLINK_NOFOLLOW) == 0) return true;
+    if (errno == ENOENT) return false;
+    throw_errno("stat " + state_path());
+}
+
+void ContainerDir::remove()
+{
+    // By path: the identity of <root>/<id> was checked under the lock we still hold, and every
+    // writer of the root takes that lock, so the path still names this directory.
+    remove_tree(path_);
+    removed_ = true;
+}
+
+}  // namespace berth::state

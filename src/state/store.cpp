@@ -1,0 +1,209 @@
+#include "berth/state/store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+
+#include "berth/state/container_id.hpp"
+#include "berth/util/error.hpp"
+#include "berth/util/file.hpp"
+
+// Locking: flock(LOCK_EX) on the container directory's own fd rather than on a ".lock" file.
+// The lock then lives on the very inode that is the container, so "is the directory I locked
+// still <root>/<id>?" is one fstat comparison; there is no lock file to create in a racy window,
+// to skip in list(), or to outlive the directory. flock (not fcntl) locks belong to the open
+// file description, so opening and closing the same path elsewhere in the process (remove_tree
+// does) cannot drop the lock, and two ContainerDirs in one process exclude each other too.
+
+namespace berth::state {
+
+namespace {
+
+constexpr mode_t root_mode = 0700;
+// 0711 like runc: other users may traverse to files the container init opens by path after it
+// has changed its uid (the root itself stays 0700, so this only matters inside user namespaces).
+constexpr mode_t container_dir_mode = 0711;
+constexpr const char* state_file = "state.json";
+
+Error exists_error(const std::string& id) { return Error("container with id exists: " + id); }
+Error missing_error(const std::string& id) { return Error("container \"" + id + "\" does not exist"); }
+
+bool is_dir(const char* path)
+{
+    struct stat st;
+    return ::stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// mkdir -p: every missing component is created with `mode`.
+void mkdir_p(const std::string& path, mode_t mode)
+{
+    if (path.empty()) throw Error("state root path is empty");
+    for (size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
+        std::string part = path.substr(0, end);
+        if (part.back() != '/' && ::mkdir(part.c_str(), mode) < 0 && errno != EEXIST) {
+            int err = errno;
+            if (!is_dir(part.c_str())) throw_errno(err, "mkdir " + part);  // e.g. EACCES on an existing parent
+        }
+        if (end == std::string::npos) break;
+    }
+}
+
+Fd open_dir_at(int dirfd, const std::string& name, int extra_flags = 0)
+{
+    return Fd(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | extra_flags));
+}
+
+void lock_exclusive(int fd, const std::string& path, bool nonblocking = false)
+{
+    while (::flock(fd, LOCK_EX | (nonblocking ? LOCK_NB : 0)) < 0) {
+        if (errno != EINTR) throw_errno("lock " + path);
+    }
+}
+
+bool same_inode(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
+// An empty directory that is removed again unless disarmed.
+struct TempDir {
+    int rootfd;
+    std::string name;
+    bool armed = true;
+    ~TempDir()
+    {
+        if (armed) ::unlinkat(rootfd, name.c_str(), AT_REMOVEDIR);
+    }
+};
+
+// Creates "<root>/~creating.<pid>.<n>" ('~' is never in an id, so it cannot clash with a
+// container), returning its name. A crash may leave one behind; list() ignores it.
+std::string make_temp_dir(int rootfd, const std::string& root)
+{
+    for (unsigned n = 0;; ++n) {
+        std::string name = "~creating." + std::to_string(::getpid()) + "." + std::to_string(n);
+        if (::mkdirat(rootfd, name.c_str(), container_dir_mode) == 0) return name;
+        // EEXIST: debris of an earlier process that had our pid; try the next name.
+        if (errno != EEXIST || n >= 1000) throw_errno("mkdir " + path_join(root, name));
+    }
+}
+
+}  // namespace
+
+ContainerDir Store::create(std::string_view id_view) const
+{
+    validate_container_id(id_view);
+    std::string id(id_view);
+    std::string path = path_join(root_, id);
+
+    with_context("create state root " + root_, [&] { mkdir_p(root_, root_mode); });
+    Fd root = open_or_throw(root_, O_RDONLY | O_DIRECTORY);
+
+    struct stat st;
+    if (::fstatat(root.get(), id.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) throw exists_error(id);
+    if (errno != ENOENT) throw_errno("stat " + path);  // e.g. ENAMETOOLONG for ids over NAME_MAX
+
+    // Build and lock the directory under a temporary name, then move it into place without
+    // replacing anything: the container becomes visible only once it is locked, so a
+    // concurrent open()/delete can never grab it between mkdir and flock.
+    TempDir tmp{root.get(), make_temp_dir(root.get(), root_)};
+    Fd dir = open_dir_at(root.get(), tmp.name, O_NOFOLLOW);
+    if (!dir) throw_errno("open " + path_join(root_, tmp.name));
+    lock_exclusive(dir.get(), path, /*nonblocking=*/true);  // nobody else knows this directory
+
+    if (::renameat2(root.get(), tmp.name.c_str(), root.get(), id.c_str(), RENAME_NOREPLACE) == 0) {
+        tmp.armed = false;
+        return ContainerDir(std::move(id), std::move(path), std::move(dir));
+    }
+    if (errno == EEXIST) throw exists_error(id);
+    if (errno != EINVAL && errno != ENOSYS) throw_errno("rename to " + path);
+
+    // The filesystem lacks RENAME_NOREPLACE (e.g. NFS): create in place; exclusivity still
+    // comes from mkdir, only the short mkdir-to-flock window is no longer closed.
+    dir.reset();
+    ::unlinkat(root.get(), tmp.name.c_str(), AT_REMOVEDIR);
+    tmp.armed = false;
+    if (::mkdirat(root.get(), id.c_str(), container_dir_mode) < 0) {
+        if (errno == EEXIST) throw exists_error(id);
+        throw_errno("mkdir " + path);
+    }
+    TempDir undo{root.get(), id};
+    dir = open_dir_at(root.get(), id, O_NOFOLLOW);
+    if (!dir) throw_errno("open " + path);
+    lock_exclusive(dir.get(), path);
+    undo.armed = false;
+    return ContainerDir(std::move(id), std::move(path), std::move(dir));
+}
+
+ContainerDir Store::open(std::string_view id_view) const
+{
+    validate_container_id(id_view);
+    std::string id(id_view);
+    std::string path = path_join(root_, id);
+
+    Fd root = open_dir_at(AT_FDCWD, root_);
+    if (!root) {
+        if (errno == ENOENT) throw missing_error(id);
+        throw_errno("open " + root_);
+    }
+    // Loops only when the container was deleted and re-created while we waited for the lock;
+    // each round means another berth process finished its work, so this terminates in practice.
+    for (;;) {
+        Fd dir = open_dir_at(root.get(), id, O_NOFOLLOW);
+        if (!dir) {
+            if (errno == ENOENT || errno == ENOTDIR) throw missing_error(id);
+            throw_errno("open " + path);
+        }
+        lock_exclusive(dir.get(), path);
+
+        // The previous holder may have deleted the directory (delete keeps the lock until it is
+        // gone): only a directory still linked at <root>/<id> is the container.
+        struct stat locked, current;
+        if (::fstat(dir.get(), &locked) < 0) throw_errno("stat " + path);
+        if (::fstatat(root.get(), id.c_str(), &current, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno == ENOENT) throw missing_error(id);
+            throw_errno("stat " + path);
+        }
+        if (same_inode(locked, current)) return ContainerDir(std::move(id), std::move(path), std::move(dir));
+    }
+}
+
+std::vector<std::string> Store::list() const
+{
+    std::vector<std::string> ids;
+    Fd root = open_dir_at(AT_FDCWD, root_);
+    if (!root) {
+        if (errno == ENOENT) return ids;
+        throw_errno("open " + root_);
+    }
+    DIR* d = ::fdopendir(root.get());
+    if (!d) throw_errno("fdopendir " + root_);
+    (void)root.release();  // owned by d now
+    struct Closer {
+        DIR* d;
+        ~Closer() { ::closedir(d); }
+    } closer{d};
+
+    for (;;) {
+        errno = 0;
+        struct dirent* e = ::readdir(d);
+        if (!e) {
+            if (errno != 0) throw_errno("read directory " + root_);
+            break;
+        }
+        std::string name = e->d_name;
+        if (!is_valid_container_id(name)) continue;  // ".", "..", "~creating.*" debris
+        struct stat st;
+        if (::fstatat(::dirfd(d), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) continue;
+        std::string rec = name + "/" + state_file;
+        if (::fstatat(::dirfd(d), rec.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) continue;
+        ids.push_back(std::move(name));
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+}  // namespace berth::state

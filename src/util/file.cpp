@@ -1,0 +1,151 @@
+#include "berth/util/file.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "berth/util/error.hpp"
+
+namespace berth {
+
+Fd open_or_throw(const std::string& path, int flags, unsigned mode)
+{
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+    if (fd < 0) throw_errno("open " + path);
+    return Fd(fd);
+}
+
+Fd openat_or_throw(int dirfd, const std::string& path, int flags, unsigned mode)
+{
+    int fd = ::openat(dirfd, path.c_str(), flags | O_CLOEXEC, mode);
+    if (fd < 0) throw_errno("open " + path);
+    return Fd(fd);
+}
+
+std::string read_fd(int fd)
+{
+    std::string out;
+    char buf[8192];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("read");
+        }
+        if (n == 0) break;
+        out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+}
+
+std::string read_file(const std::string& path)
+{
+    Fd fd = open_or_throw(path, O_RDONLY);
+    return with_context("read " + path, [&] { return read_fd(fd.get()); });
+}
+
+std::optional<std::string> read_file_if_exists(const std::string& path)
+{
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        throw_errno("open " + path);
+    }
+    Fd owned(fd);
+    return with_context("read " + path, [&] { return read_fd(owned.get()); });
+}
+
+bool write_all(int fd, const void* buf, size_t len) noexcept
+{
+    auto p = static_cast<const char*>(buf);
+    while (len > 0) {
+        ssize_t n = ::write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        p += n;
+        len -= static_cast<size_t>(n);
+    }
+    return true;
+}
+
+void write_file(const std::string& path, std::string_view data)
+{
+    Fd fd = open_or_throw(path, O_WRONLY);
+    if (::write(fd.get(), data.data(), data.size()) < 0) throw_errno("write " + path);
+}
+
+void write_file_atomic(int dirfd, const std::string& name, std::string_view data, unsigned mode)
+{
+    std::string tmp = "." + name + ".tmp";
+    int fd = ::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) throw_errno("open " + tmp);
+    Fd owned(fd);
+    if (!write_all(fd, data.data(), data.size())) throw_errno("write " + tmp);
+    if (::fsync(fd) < 0) throw_errno("fsync " + tmp);
+    if (::renameat(dirfd, tmp.c_str(), dirfd, name.c_str()) < 0) throw_errno("rename " + tmp + " to " + name);
+}
+
+void write_file_atomic(const std::string& path, std::string_view data, unsigned mode)
+{
+    auto slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    Fd dfd = open_or_throw(dir, O_RDONLY | O_DIRECTORY);
+    write_file_atomic(dfd.get(), name, data, mode);
+}
+
+namespace {
+void remove_tree_at(int dirfd, const char* name)
+{
+    if (::unlinkat(dirfd, name, 0) == 0 || errno == ENOENT) return;
+    if (errno != EISDIR && errno != EPERM) throw_errno(std::string("unlink ") + name);
+    int fd = ::openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return;
+        throw_errno(std::string("open ") + name);
+    }
+    DIR* d = ::fdopendir(fd);
+    if (!d) {
+        ::close(fd);
+        throw_errno(std::string("fdopendir ") + name);
+    }
+    struct Closer {
+        DIR* d;
+        ~Closer() { ::closedir(d); }
+    } closer{d};
+    while (struct dirent* e = ::readdir(d)) {
+        std::string_view n(e->d_name);
+        if (n == "." || n == "..") continue;
+        remove_tree_at(::dirfd(d), e->d_name);
+    }
+    if (::unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) throw_errno(std::string("rmdir ") + name);
+}
+}  // namespace
+
+void remove_tree(const std::string& path)
+{
+    with_context("remove " + path, [&] { remove_tree_at(AT_FDCWD, path.c_str()); });
+}
+
+std::string path_join(std::string_view a, std::string_view b)
+{
+    std::string out(a);
+    while (!b.empty() && b.front() == '/') b.remove_prefix(1);
+    if (out.empty() || out.back() != '/') out += '/';
+    out += b;
+    return out;
+}
+
+bool path_exists(const std::string& path)
+{
+    struct stat st;
+    return ::lstat(path.c_str(), &st) == 0;
+}
+
+}  // namespace berth

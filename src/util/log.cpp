@@ -1,0 +1,89 @@
+#include "berth/util/log.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "berth/util/error.hpp"
+#include "berth/util/file.hpp"
+
+namespace berth {
+
+namespace {
+const char* level_name(LogLevel l)
+{
+    switch (l) {
+    case LogLevel::debug: return "debug";
+    case LogLevel::info: return "info";
+    case LogLevel::warning: return "warning";
+    case LogLevel::error: return "error";
+    }
+    return "info";
+}
+
+std::string rfc3339_now()
+{
+    struct timespec ts;
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    ::gmtime_r(&ts.tv_sec, &tm);
+    char buf[64];
+    size_t n = ::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+    return buf;
+}
+}  // namespace
+
+void Logger::open(const std::string& path, LogFormat format, bool debug)
+{
+    format_ = format;
+    debug_ = debug;
+    if (path.empty()) return;
+    fd_ = open_or_throw(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+}
+
+void Logger::emit(LogLevel level, std::string_view msg) const
+{
+    if (!fd_) return;
+    std::string line;
+    if (format_ == LogFormat::json) {
+        nlohmann::json j{{"level", level_name(level)}, {"msg", msg}, {"time", rfc3339_now()}};
+        line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } else {
+        line = "time=\"" + rfc3339_now() + "\" level=" + level_name(level) + " msg=\"" + std::string(msg) + "\"";
+    }
+    line += '\n';
+    (void)write_all(fd_.get(), line.data(), line.size());
+}
+
+void Logger::debug(std::string_view msg) const
+{
+    if (!debug_) return;
+    emit(LogLevel::debug, msg);
+    if (!fd_) {
+        std::string line = "berth: debug: " + std::string(msg) + "\n";
+        (void)write_all(2, line.data(), line.size());
+    }
+}
+
+void Logger::info(std::string_view msg) const { emit(LogLevel::info, msg); }
+
+void Logger::warn(std::string_view msg) const
+{
+    emit(LogLevel::warning, msg);
+    std::string line = "berth: warning: " + std::string(msg) + "\n";
+    (void)write_all(2, line.data(), line.size());
+}
+
+void Logger::error(std::string_view msg) const
+{
+    emit(LogLevel::error, msg);
+    std::string line = "berth: " + std::string(msg) + "\n";
+    (void)write_all(2, line.data(), line.size());
+}
+
+}  // namespace berth

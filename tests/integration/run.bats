@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# `run`: foreground execution, stdio pass-through and exit status.
+
+load helpers
+
+@test "run: prints what the container process prints" {
+	set_cmd 'echo hello from the container; echo on stderr >&2'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = "hello from the container" ]
+	grep -qx "on stderr" <<<"$stderr"
+}
+
+@test "run: returns the exit code of the container process" {
+	set_cmd 'exit 7'
+	run_container
+	[ "$status" -eq 7 ]
+}
+
+@test "run: process killed by a signal gives 128+signal (SIGKILL -> 137)" {
+	# A pid-namespace init ignores signals it has no handler for, even SIGKILL
+	# sent from inside the namespace, so `kill -9 $$` only kills the shell when
+	# it is not pid 1: run this one in the host pid namespace.
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	set_cmd 'kill -9 $$; echo survived'
+	run_container
+	[ "$status" -eq 137 ]
+	[[ "$output" != *survived* ]]
+}
+
+@test "run: container init killed from the host gives 137" {
+	local id pid
+	id="$(new_id)"
+	set_args sleep "$LONG"
+	# Background `run`; stdio to files so bats does not wait on them.
+	rt run --bundle "$BUNDLE" "$id" </dev/null >"$TESTDIR/out" 2>&1 3>&- 4>&- &
+	local runpid=$!
+	wait_status "$id" running
+	pid="$(ctr_state "$id" .pid)"
+	kill -9 "$pid"
+	local rc=0
+	wait "$runpid" || rc=$?
+	[ "$rc" -eq 137 ]
+}
+
+@test "run: stdin of the runtime is the container's stdin" {
+	set_args cat
+	feed_stdin() { echo piped-into-container | rt run --bundle "$BUNDLE" "$1"; }
+	run --separate-stderr feed_stdin "$(new_id)"
+	[ "$status" -eq 0 ]
+	[ "$output" = "piped-into-container" ]
+}
+
+@test "run: the container is removed when the process exits" {
+	local id
+	id="$(new_id)"
+	set_args true
+	run --separate-stderr run_ctr "$id"
+	[ "$status" -eq 0 ]
+	run --separate-stderr rt state "$id"
+	[ "$status" -ne 0 ]
+	root_is_empty
+}
+
+@test "run: a failing container process is removed as well" {
+	local id
+	id="$(new_id)"
+	set_cmd 'exit 3'
+	run --separate-stderr run_ctr "$id"
+	[ "$status" -eq 3 ]
+	run --separate-stderr rt list -q
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	root_is_empty
+}
+
+@test "run --detach: leaves the container running" {
+	local id
+	id="$(new_id)"
+	set_args sleep "$LONG"
+	rt run --detach --bundle "$BUNDLE" "$id" </dev/null >"$TESTDIR/out" 2>&1 3>&- 4>&-
+	[ "$(ctr_state "$id")" = running ]
+	rt kill "$id" KILL
+	wait_status "$id" stopped
+	rt delete "$id"
+	root_is_empty
+}
+
+@test "run: two containers from the same bundle one after the other" {
+	# A runtime must not leave anything behind that breaks the next run.
+	set_cmd 'echo run-ok'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = run-ok ]
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = run-ok ]
+}

@@ -1,0 +1,82 @@
+#include <sys/mount.h>
+
+#include <catch2/catch.hpp>
+
+#include "berth/linux/mount_options.hpp"
+
+using berth::os::parse_mount_options;
+
+TEST_CASE("mount options: attributes for the mount itself", "[mount]")
+{
+    auto m = parse_mount_options({"nosuid", "noexec", "nodev", "ro", "relatime"});
+    CHECK((m.attr_set & MOUNT_ATTR_RDONLY));
+    CHECK((m.attr_set & MOUNT_ATTR_NOSUID));
+    CHECK((m.attr_set & MOUNT_ATTR_NOEXEC));
+    CHECK((m.attr_set & MOUNT_ATTR_NODEV));
+    CHECK((m.attr_clr & MOUNT_ATTR__ATIME) == MOUNT_ATTR__ATIME);
+    CHECK((m.attr_set & MOUNT_ATTR__ATIME) == MOUNT_ATTR_RELATIME);
+    CHECK(m.fs_params.empty());
+    CHECK_FALSE(m.bind);
+}
+
+TEST_CASE("mount options: later options override earlier ones", "[mount]")
+{
+    auto m = parse_mount_options({"ro", "rw", "noexec", "exec", "noatime", "strictatime"});
+    CHECK_FALSE((m.attr_set & MOUNT_ATTR_RDONLY));
+    CHECK((m.attr_clr & MOUNT_ATTR_RDONLY));
+    CHECK_FALSE((m.attr_set & MOUNT_ATTR_NOEXEC));
+    CHECK((m.attr_set & MOUNT_ATTR__ATIME) == MOUNT_ATTR_STRICTATIME);
+}
+
+TEST_CASE("mount options: filesystem parameters pass through", "[mount]")
+{
+    auto m = parse_mount_options({"nosuid", "strictatime", "mode=755", "size=65536k", "newinstance", "sync"});
+    using P = std::pair<std::string, std::string>;
+    REQUIRE(m.fs_params.size() == 4);
+    CHECK(m.fs_params[0] == P{"mode", "755"});
+    CHECK(m.fs_params[1] == P{"size", "65536k"});
+    CHECK(m.fs_params[2] == P{"newinstance", ""});
+    CHECK(m.fs_params[3] == P{"sync", ""});
+}
+
+TEST_CASE("mount options: bind, rbind and propagation", "[mount]")
+{
+    auto b = parse_mount_options({"bind", "rprivate"});
+    CHECK(b.bind);
+    CHECK_FALSE(b.recursive);
+    CHECK(b.propagation == MS_PRIVATE);
+    CHECK(b.propagation_recursive);
+    auto r = parse_mount_options({"rbind", "slave"});
+    CHECK(r.bind);
+    CHECK(r.recursive);
+    CHECK(r.propagation == MS_SLAVE);
+    CHECK_FALSE(r.propagation_recursive);
+}
+
+TEST_CASE("mount options: recursive attributes", "[mount]")
+{
+    auto m = parse_mount_options({"rbind", "rro", "rnosuid"});
+    CHECK((m.rattr_set & MOUNT_ATTR_RDONLY));
+    CHECK((m.rattr_set & MOUNT_ATTR_NOSUID));
+    CHECK(m.attr_set == 0);
+}
+
+TEST_CASE("mount options: no-ops and unsupported ones", "[mount]")
+{
+    auto m = parse_mount_options({"defaults", "async", "idmap", "tmpcopyup"});
+    CHECK(m.fs_params.empty());
+    REQUIRE(m.unsupported.size() == 2);
+    CHECK(m.unsupported[0] == "idmap");
+}
+
+TEST_CASE("rootfs propagation values", "[mount]")
+{
+    uint64_t f = 0;
+    CHECK(berth::os::parse_propagation("", f));
+    CHECK(f == (MS_SLAVE | MS_REC));
+    CHECK(berth::os::parse_propagation("private", f));
+    CHECK(f == MS_PRIVATE);
+    CHECK(berth::os::parse_propagation("rshared", f));
+    CHECK(f == (MS_SHARED | MS_REC));
+    CHECK_FALSE(berth::os::parse_propagation("sharde", f));
+}

@@ -1,0 +1,68 @@
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+
+#include "berth/util/args.hpp"
+#include "berth/util/error.hpp"
+#include "berth/util/signals.hpp"
+
+using berth::parse_signal;
+
+TEST_CASE("signals by name, with and without SIG, any case", "[signals]")
+{
+    CHECK(parse_signal("KILL") == SIGKILL);
+    CHECK(parse_signal("SIGKILL") == SIGKILL);
+    CHECK(parse_signal("sigterm") == SIGTERM);
+    CHECK(parse_signal("term") == SIGTERM);
+    CHECK(parse_signal("HUP") == SIGHUP);
+    CHECK(parse_signal("SIGUSR1") == SIGUSR1);
+    CHECK(parse_signal("WINCH") == SIGWINCH);
+    CHECK(parse_signal("RTMIN") == SIGRTMIN);
+    CHECK(parse_signal("SIGRTMIN+3") == SIGRTMIN + 3);
+    CHECK(parse_signal("RTMAX-1") == SIGRTMAX - 1);
+}
+
+TEST_CASE("signals by number", "[signals]")
+{
+    CHECK(parse_signal("9") == 9);
+    CHECK(parse_signal("15") == 15);
+    CHECK(parse_signal("64") == 64);
+}
+
+TEST_CASE("bad signals are rejected", "[signals]")
+{
+    for (const char* bad : {"", "0", "65", "-9", "9x", "KILLL", "SIG", "RTMIN+99", "RTMAX+1", "1000000000000"})
+        CHECK_FALSE(parse_signal(bad).has_value());
+}
+
+TEST_CASE("single-dash long flags become double-dash", "[args]")
+{
+    std::set<std::string> flags{"root", "log", "no-subreaper", "bundle"};
+    auto out = berth::normalize_single_dash({"-root", "/x", "-log=/l", "create", "-b", "/b", "-no-subreaper", "c1"}, flags);
+    std::vector<std::string> want{"--root", "/x", "--log=/l", "create", "-b", "/b", "--no-subreaper", "c1"};
+    CHECK(out == want);
+}
+
+TEST_CASE("single-dash rewrite leaves unknown flags, '--' and the container command alone", "[args]")
+{
+    std::set<std::string> flags{"root"};
+    CHECK(berth::normalize_single_dash({"-rootx", "-r"}, flags) == std::vector<std::string>{"-rootx", "-r"});
+    CHECK(berth::normalize_single_dash({"--", "-root"}, flags) == std::vector<std::string>{"--", "-root"});
+    CHECK(berth::normalize_single_dash({"exec", "c1", "-root"}, flags, 2) == std::vector<std::string>{"exec", "c1", "-root"});
+}
+
+TEST_CASE("errors carry their context chain and Go-style errno text", "[error]")
+{
+    berth::Error e = berth::Error::sys(EPERM, "mount /proc on rootfs/proc");
+    e.context("create c1");
+    CHECK(std::string(e.what()) == "create c1: mount /proc on rootfs/proc: operation not permitted");
+    CHECK(e.code() == EPERM);
+    CHECK(berth::errno_text(ENOENT) == "no such file or directory");
+    CHECK(berth::errno_text(EACCES) == "permission denied");
+    try {
+        berth::with_context("outer", [] { throw berth::Error("inner"); });
+        FAIL("no throw");
+    } catch (const berth::Error& x) {
+        CHECK(std::string(x.what()) == "outer: inner");
+    }
+}
