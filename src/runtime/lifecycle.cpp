@@ -131,6 +131,8 @@ void destroy_container(const Context&, state::ContainerDir& dir, const state::Re
 void delete_container(const Context& ctx, const std::string& id, bool force)
 {
     with_context("delete " + id, [&] {
+        // Like runc, forcing the delete of a container that is already gone succeeds.
+        if (force && !ctx.store.exists(id)) return;
         auto dir = ctx.store.open(id);
         if (!dir.has_record()) {
             // A create that died before writing its record; nothing runs from it.

@@ -189,6 +189,15 @@ void plan_process(const spec::Config& c, const PlanInputs& in, InitPlan& plan, c
         plan.caps.permitted = cap_mask(k.permitted, ".process.capabilities.permitted", log);
         plan.caps.inheritable = cap_mask(k.inheritable, ".process.capabilities.inheritable", log);
         plan.caps.ambient = cap_mask(k.ambient, ".process.capabilities.ambient", log);
+        // The kernel only raises an ambient capability that is also permitted and inheritable.
+        // Configs written by `runc spec` list ambient capabilities without inheritable ones;
+        // runc ignores the refusal, berth says so and drops them.
+        uint64_t unraisable = plan.caps.ambient & ~(plan.caps.permitted & plan.caps.inheritable);
+        if (unraisable) {
+            log.warn("config.json: .process.capabilities.ambient: capabilities not also permitted and inheritable "
+                     "cannot be ambient; dropped");
+            plan.caps.ambient &= ~unraisable;
+        }
     }
     for (size_t i = 0; i < p.rlimits.size(); ++i) {
         const auto& r = p.rlimits[i];

@@ -207,3 +207,13 @@ std::vector<std::string> Store::list() const
 }
 
 }  // namespace berth::state
+
+namespace berth::state {
+
+bool Store::exists(std::string_view id) const
+{
+    if (!is_valid_container_id(id)) return false;
+    return path_exists(root_ + "/" + std::string(id));
+}
+
+}  // namespace berth::state

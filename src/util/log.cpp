@@ -70,11 +70,16 @@ void Logger::debug(std::string_view msg) const
     }
 }
 
-void Logger::info(std::string_view msg) const { emit(LogLevel::info, msg); }
+void Logger::info(std::string_view msg) const
+{
+    if (format_ == LogFormat::text) emit(LogLevel::info, msg);
+}
 
 void Logger::warn(std::string_view msg) const
 {
-    emit(LogLevel::warning, msg);
+    // A JSON log keeps error objects only: podman reads the whole file as one JSON object
+    // after a failure, so earlier warnings there would hide the error.
+    if (format_ == LogFormat::text) emit(LogLevel::warning, msg);
     std::string line = "berth: warning: " + std::string(msg) + "\n";
     (void)write_all(2, line.data(), line.size());
 }

@@ -33,6 +33,9 @@ public:
     // unlocked reader sees either the old or the new one.
     std::vector<std::string> list() const;
 
+    // Whether <root>/<id> exists (no lock taken; the answer may be stale by the time it is used).
+    bool exists(std::string_view id) const;
+
 private:
     std::string root_;
 };
