@@ -87,7 +87,9 @@ void write_file_atomic(int dirfd, const std::string& name, std::string_view data
     if (fd < 0) throw_errno("open " + tmp);
     Fd owned(fd);
     if (!write_all(fd, data.data(), data.size())) throw_errno("write " + tmp);
-    if (::fsync(fd) < 0) throw_errno("fsync " + tmp);
+    // No fsync: the rename alone gives readers the old or the new file, and what these files
+    // describe (running processes, their pids) does not survive a crash either. On ext4 an
+    // fsync waits for a journal commit, milliseconds on every `berth run`.
     if (::renameat(dirfd, tmp.c_str(), dirfd, name.c_str()) < 0) throw_errno("rename " + tmp + " to " + name);
 }
 

@@ -20,7 +20,7 @@ std::optional<std::string> read_file_if_exists(const std::string& path);
 
 // Writes data with a single write(2) to an existing file (cgroup and proc files).
 void write_file(const std::string& path, std::string_view data);
-// Writes to dirfd/name atomically: temp file, fsync, rename.
+// Writes to dirfd/name atomically for readers: temp file, then rename over the name.
 void write_file_atomic(int dirfd, const std::string& name, std::string_view data, unsigned mode = 0644);
 void write_file_atomic(const std::string& path, std::string_view data, unsigned mode = 0644);
 
