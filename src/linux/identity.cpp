@@ -9,13 +9,6 @@
 
 namespace berth::os {
 
-std::optional<unsigned> capability_from_name(const std::string& name)
-{
-    cap_value_t v;
-    if (::cap_from_name(name.c_str(), &v) < 0) return std::nullopt;
-    return static_cast<unsigned>(v);
-}
-
 unsigned capability_count() { return static_cast<unsigned>(::cap_max_bits()); }
 
 namespace {

@@ -146,6 +146,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     auto& cg = rollback.own_cgroup(cgroups::make_manager(cgroups::Options{
         opts.id, config.linux ? config.linux->cgroups_path : std::string{}, ctx.cgroups_disabled}));
     cg.create();
+    ctx.log.debug("create " + opts.id + ": bundle " + bundle + ", rootfs " + rootfs + ", " + cg.describe());
 
     PlanInputs in;
     in.id = opts.id;
@@ -190,6 +191,9 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     child_end.reset();
 
     pid_t init = pid;
+    if (ctx.log.debug_enabled())
+        ctx.log.debug("create " + opts.id + ": cloned " + std::to_string(pid) + (plan.two_stage ? " (two-stage)" : "") +
+                      ", " + std::to_string(plan.mounts.size()) + " mounts");
     if (plan.two_stage) {
         for (;;) {
             SyncMsg m = expect(parent_end.get(), "joining namespaces");
@@ -216,6 +220,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     if (!sync_send(parent_end.get(), SyncType::cgroup_ready)) throw_errno("signal container init");
     SyncMsg ready = expect(parent_end.get(), "setting up the container");
     if (ready.type != SyncType::ready) throw Error("container init sent an unexpected message");
+    ctx.log.debug("create " + opts.id + ": init " + std::to_string(init) + " ready");
 
     Launched out;
     auto& rec = out.record;
@@ -267,14 +272,27 @@ int wait_foreground(pid_t init)
     }
 }
 
+struct Bundle {
+    std::string dir;  // absolute
+    spec::Config config;
+};
+
+// The bundle's config, parsed and checked for fields berth cannot honour yet.
+Bundle load_bundle(const Context& ctx, const CreateOptions& opts)
+{
+    Bundle b;
+    b.dir = absolute(opts.bundle.empty() ? "." : opts.bundle);
+    b.config = spec::load_config(b.dir);
+    check_supported(b.config, ctx.log);
+    return b;
+}
+
 }  // namespace
 
 void create_container(const Context& ctx, const CreateOptions& opts)
 {
     with_context("create " + opts.id, [&] {
-        std::string bundle = absolute(opts.bundle.empty() ? "." : opts.bundle);
-        spec::Config config = spec::load_config(bundle);
-        check_supported(config, ctx.log);
+        auto [bundle, config] = load_bundle(ctx, opts);
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
         Launched l = launch(ctx, opts, false, dir, rollback, config, bundle);
@@ -288,9 +306,7 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
 {
     pid_t init = 0;
     with_context("run " + opts.id, [&] {
-        std::string bundle = absolute(opts.bundle.empty() ? "." : opts.bundle);
-        spec::Config config = spec::load_config(bundle);
-        check_supported(config, ctx.log);
+        auto [bundle, config] = load_bundle(ctx, opts);
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
         // SIGCHLD and the forwarded signals stay pending from here until the wait loop reads
@@ -311,6 +327,7 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
     });
     if (run.detach) return 0;
     int status = wait_foreground(init);
+    ctx.log.debug("run " + opts.id + ": init exited, status " + std::to_string(status));
     if (!run.keep) {
         state::ContainerDir dir = ctx.store.open(opts.id);
         destroy_container(ctx, dir, dir.read());

@@ -116,8 +116,9 @@ void kill_container(const Context& ctx, const std::string& id, int sig, bool all
     if (st == state::Status::stopped || !signal_init(rec, sig)) throw Error("container not running");
 }
 
-void destroy_container(const Context&, state::ContainerDir& dir, const state::Record& rec)
+void destroy_container(const Context& ctx, state::ContainerDir& dir, const state::Record& rec)
 {
+    ctx.log.debug("destroy " + rec.id + ": init " + std::to_string(rec.pid));
     auto cg = cgroup_of(rec);
     if (signal_init(rec, SIGKILL)) wait_init_gone(rec);
     if (cg) {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "berth/linux/in_root.hpp"
+#include "berth/spec/validate.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
 
@@ -143,9 +144,9 @@ uint64_t cap_mask(const std::vector<std::string>& names, const std::string& wher
     uint64_t mask = 0;
     unsigned known = os::capability_count();
     for (size_t i = 0; i < names.size(); ++i) {
-        auto v = os::capability_from_name(names[i]);
+        auto v = spec::capability_from_name(names[i]);
         if (!v) bad(where + "[" + std::to_string(i) + "]", "unknown capability \"" + names[i] + "\"");
-        if (*v >= known) {
+        if (static_cast<unsigned>(*v) >= known) {
             log.warn("capability " + names[i] + " is not known to the running kernel; skipped");
             continue;
         }
@@ -201,7 +202,7 @@ void plan_process(const spec::Config& c, const PlanInputs& in, InitPlan& plan, c
     }
     for (size_t i = 0; i < p.rlimits.size(); ++i) {
         const auto& r = p.rlimits[i];
-        auto res = os::rlimit_from_name(r.type);
+        auto res = spec::rlimit_from_name(r.type);
         if (!res) bad(".process.rlimits[" + std::to_string(i) + "].type", "unknown rlimit \"" + r.type + "\"");
         os::RlimitSetting s;
         s.resource = *res;

@@ -148,16 +148,5 @@ nlohmann::ordered_json to_state_json(const Record& rec, Status live_status)
     return out;
 }
 
-std::string now_rfc3339()
-{
-    struct timespec ts;
-    ::clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    ::gmtime_r(&ts.tv_sec, &tm);
-    char buf[64];
-    size_t n = ::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::snprintf(buf + n, sizeof buf - n, ".%09ldZ", static_cast<long>(ts.tv_nsec));
-    return buf;
-}
 
 }  // namespace berth::state

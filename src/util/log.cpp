@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "berth/util/clock.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
 
@@ -25,17 +26,6 @@ const char* level_name(LogLevel l)
     return "info";
 }
 
-std::string rfc3339_now()
-{
-    struct timespec ts;
-    ::clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    ::gmtime_r(&ts.tv_sec, &tm);
-    char buf[64];
-    size_t n = ::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
-    return buf;
-}
 }  // namespace
 
 void Logger::open(const std::string& path, LogFormat format, bool debug)
@@ -51,10 +41,10 @@ void Logger::emit(LogLevel level, std::string_view msg) const
     if (!fd_) return;
     std::string line;
     if (format_ == LogFormat::json) {
-        nlohmann::json j{{"level", level_name(level)}, {"msg", msg}, {"time", rfc3339_now()}};
+        nlohmann::json j{{"level", level_name(level)}, {"msg", msg}, {"time", now_rfc3339()}};
         line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     } else {
-        line = "time=\"" + rfc3339_now() + "\" level=" + level_name(level) + " msg=\"" + std::string(msg) + "\"";
+        line = "time=\"" + now_rfc3339() + "\" level=" + level_name(level) + " msg=\"" + std::string(msg) + "\"";
     }
     line += '\n';
     (void)write_all(fd_.get(), line.data(), line.size());

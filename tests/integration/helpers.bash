@@ -608,3 +608,47 @@ common_teardown_file() {
 setup() { common_setup; }
 teardown() { common_teardown; }
 teardown_file() { common_teardown_file; }
+
+# ---------------------------------------------------------------------------
+# User namespaces
+# ---------------------------------------------------------------------------
+
+# Host ids the container's ids 0..65535 map to in the user namespace tests.
+USERNS_HOST_ID=100000
+USERNS_SIZE=65536
+
+# setup_userns_bundle — a fresh bundle at $BUNDLE whose container gets a new
+# user namespace mapping ids 0..65535 to host ids 100000...  The bundle is
+# a registered host path under /tmp (see new_host_path): the bats temp dir
+# is mode 0700, and uid 100000 must reach the rootfs.  Only the rootfs top
+# directory is chowned: everything below is hard-linked to the shared
+# template (cp -al), whose inodes must not change.
+setup_userns_bundle() {
+	local dir
+	new_host_path dir userns
+	mkdir -m 755 "$dir"
+	setup_bundle "$dir/bundle"
+	chmod 755 "$BUNDLE"
+	chown "$USERNS_HOST_ID:$USERNS_HOST_ID" "$BUNDLE/rootfs"
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": $h, "size": $n}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": $h, "size": $n}]' \
+		--argjson h "$USERNS_HOST_ID" --argjson n "$USERNS_SIZE"
+}
+
+# ---------------------------------------------------------------------------
+# A private mount namespace for the runtime
+# ---------------------------------------------------------------------------
+
+# rt_in_mntns PROPAGATION SETUP ARGS... — `rt ARGS...` run in a mount
+# namespace of its own (unshare -m --propagation PROPAGATION), after the
+# shell snippet SETUP ran there.  Mounts SETUP makes (e.g. a submount of a
+# bind source) never reach the host's mount table and vanish with the
+# namespace.  stdin is /dev/null.
+rt_in_mntns() {
+	local prop="$1" setup="$2"
+	shift 2
+	# shellcheck disable=SC2016 # "$@" is expanded by the inner shell
+	unshare -m --propagation "$prop" bash -c "set -e; $setup"$'\n''exec timeout --kill-after=5 "$@"' \
+		rt-in-mntns "$RT_TIMEOUT" "$RUNTIME" --root "$ROOT" "$@" </dev/null
+}

@@ -51,6 +51,13 @@ trap 'rm -f "$tap"' EXIT
 bats --tap --print-output-on-failure "$@" "${files[@]}" </dev/null | tee "$tap"
 bats_rc=${PIPESTATUS[0]}
 
+# The default cgroupsPath puts containers under /berth/<id>; once the suite's containers are
+# gone, the parent left in each hierarchy is empty. rmdir only removes it when nothing else
+# (another berth container on this machine) lives there.
+for parent in /sys/fs/cgroup/berth /sys/fs/cgroup/*/berth; do
+	[[ -d "$parent" ]] && rmdir "$parent" 2>/dev/null
+done
+
 passed=$(grep -Ec '^ok [0-9]+' "$tap")
 skipped=$(grep -Ec '^ok [0-9]+ .*# skip' "$tap")
 failed=$(grep -Ec '^not ok [0-9]+' "$tap")

@@ -20,9 +20,6 @@ struct RlimitSetting {
     struct rlimit limit {};
 };
 
-// RLIMIT_* name -> resource number; nullopt for unknown names.
-std::optional<int> rlimit_from_name(std::string_view name);
-
 bool apply_rlimits(const std::vector<RlimitSetting>& limits, Failure& f);
 
 struct CapabilitySets {
@@ -30,8 +27,6 @@ struct CapabilitySets {
     uint64_t bounding = 0, effective = 0, permitted = 0, inheritable = 0, ambient = 0;
 };
 
-// Capability name ("CAP_KILL") -> number, via libcap. nullopt when libcap does not know it.
-std::optional<unsigned> capability_from_name(const std::string& name);
 // Highest capability the running kernel knows, +1.
 unsigned capability_count();
 

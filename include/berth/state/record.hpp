@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "berth/state/proc_info.hpp"
+#include "berth/util/clock.hpp"
 #include "berth/state/status.hpp"
 
 namespace berth::state {
@@ -44,6 +45,6 @@ Record record_from_json(const nlohmann::json& j);
 nlohmann::ordered_json to_state_json(const Record& rec, Status live_status);
 
 // Current time, RFC 3339 UTC with nanoseconds.
-std::string now_rfc3339();
+using berth::now_rfc3339;
 
 }  // namespace berth::state

@@ -1,0 +1,238 @@
+#!/usr/bin/env bats
+# Cgroups: where the container's processes are put, what it sees of them,
+# `ps`, `kill --all` and a pure cgroup v2 host (simulated in a private
+# mount namespace).
+
+load helpers
+
+setup() {
+	common_setup
+	# A second state dir, for the runs in a private cgroup v2 mount namespace.
+	V2_ROOT="$TESTDIR/state-v2"
+}
+
+teardown() {
+	local problems=() id
+	# Containers left by the cgroup v2 runs: delete them where their cgroup
+	# paths make sense, i.e. with cgroup2 on /sys/fs/cgroup.
+	if [[ -d "$V2_ROOT" && -n "$(ls -A "$V2_ROOT")" ]]; then
+		problems+=("state left under $V2_ROOT: $(ls -A "$V2_ROOT" | tr '\n' ' ')")
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		unshare -m bash -c 'mount --make-rprivate / && mount -t cgroup2 none /sys/fs/cgroup || exit 1
+			for d in "$1"/*; do timeout 20 "$2" --root "$1" delete -f "${d##*/}"; done' \
+			- "$V2_ROOT" "$RUNTIME" >/dev/null 2>&1 || true
+	fi
+	rm -rf "$V2_ROOT"
+	# cgroupsPath "/berth-test-<id>" (common_teardown only looks for <id>).
+	for id in $(find /sys/fs/cgroup -maxdepth 2 -type d -name "berth-test-$ID_PREFIX-${BATS_SUITE_TEST_NUMBER:-0}-*" 2>/dev/null); do
+		problems+=("leftover cgroup $id")
+		rmdir "$id" 2>/dev/null || true
+	done
+	common_teardown || problems+=("(see above)")
+	if ((${#problems[@]})); then
+		printf 'TEARDOWN: %s\n' "${problems[@]}" >&2
+		return 1
+	fi
+}
+
+pid_of() { ctr_state "$1" .pid; }
+
+# cgroup_v1_host — /sys/fs/cgroup holds v1 hierarchies (v1 or hybrid).
+cgroup_v1_host() { [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; }
+
+# pids_dir REL — the host dir of cgroup REL in the pids hierarchy (v1) or
+# in the unified one (pure v2).
+pids_dir() {
+	if cgroup_v1_host; then
+		printf '/sys/fs/cgroup/pids%s\n' "$1"
+	else
+		printf '/sys/fs/cgroup%s\n' "$1"
+	fi
+}
+
+# cgroup_line TEXT — the pids line of /proc/PID/cgroup text (v1), or the
+# 0:: line (pure v2), without its "N:controller:" prefix.
+cgroup_line() {
+	if cgroup_v1_host; then
+		sed -n 's/^[0-9]*:pids://p' <<<"$1"
+	else
+		sed -n 's/^0:://p' <<<"$1"
+	fi
+}
+
+@test "cgroups: cgroupsPath puts the container in that cgroup, delete removes it" {
+	local id pid dir
+	id="$(new_id)"
+	update_config '.linux.cgroupsPath = $p' --arg p "/berth-test-$id"
+	set_cmd "cat /proc/self/cgroup; exec sleep $LONG"
+	start_ctr "$id"
+	pid="$(pid_of "$id")"
+	dir="$(pids_dir "/berth-test-$id")"
+	[ -d "$dir" ]
+	grep -qx "$pid" "$dir/cgroup.procs" || fail "$pid not in $dir/cgroup.procs: $(cat "$dir/cgroup.procs")"
+	# The container (no cgroup namespace) sees the same path.
+	wait_for test -s "$TESTDIR/$id.out"
+	[ "$(cgroup_line "$(ctr_out "$id")")" = "/berth-test-$id" ]
+	[ "$(cgroup_line "$(cat "/proc/$pid/cgroup")")" = "/berth-test-$id" ]
+
+	rt kill "$id" KILL
+	wait_status "$id" stopped
+	rt delete "$id"
+	[ ! -e "$dir" ]
+	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "berth-test-$id")" ]
+}
+
+@test "cgroups: without cgroupsPath the cgroup is named after the container" {
+	local id pid
+	id="$(new_id)"
+	set_cmd "cat /proc/self/cgroup; exec sleep $LONG"
+	start_ctr "$id"
+	pid="$(pid_of "$id")"
+	[[ "$(cgroup_line "$(cat "/proc/$pid/cgroup")")" == */"$id" ]] ||
+		fail "host: /proc/$pid/cgroup: $(cat "/proc/$pid/cgroup")"
+	wait_for test -s "$TESTDIR/$id.out"
+	[[ "$(cgroup_line "$(ctr_out "$id")")" == */"$id" ]] || fail "container saw: $(ctr_out "$id")"
+	if cgroup_v1_host; then
+		# Every v1 hierarchy, not just pids.
+		[[ "$(grep ':memory:' "/proc/$pid/cgroup")" == */"$id" ]]
+	fi
+}
+
+@test "cgroups: ps lists the container's processes" {
+	local id pid kids
+	id="$(new_id)"
+	set_cmd "sleep ${LONG}1 & sleep ${LONG}2 & wait"
+	start_ctr "$id"
+	pid="$(pid_of "$id")"
+	wait_for pgrep -f "^sleep ${LONG}2\$" >/dev/null
+	local c1 c2
+	c1="$(pgrep -f "^sleep ${LONG}1\$")"
+	c2="$(pgrep -f "^sleep ${LONG}2\$")"
+
+	run --separate-stderr rt ps --format json "$id"
+	[ "$status" -eq 0 ]
+	jq -e --argjson p "$pid" --argjson a "$c1" --argjson b "$c2" \
+		'type == "array" and length == 3 and (sort == ([$p, $a, $b] | sort))' <<<"$output" ||
+		fail "ps json: $output; expected $pid $c1 $c2"
+
+	run --separate-stderr rt ps "$id"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ (^|[[:space:]])PID([[:space:]]|$) ]] || fail "no PID header: ${lines[0]}"
+	# The second column of `ps -ef` is the pid.
+	[ "$(awk -v p="$pid" 'NR > 1 && $2 == p' <<<"$output" | wc -l)" -eq 1 ] || fail "no row for $pid: $output"
+	[ "$(awk -v p="$c1" 'NR > 1 && $2 == p' <<<"$output" | wc -l)" -eq 1 ] || fail "no row for $c1: $output"
+	# Nothing but the container's three processes.
+	[ "${#lines[@]}" -eq 4 ] || fail "expected a header and 3 rows: $output"
+}
+
+@test "cgroups: kill --all without a pid namespace kills every process" {
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	set_cmd "echo \$\$; readlink /proc/self/ns/pid; sleep ${LONG}1 & sleep ${LONG}2 & wait"
+	local id pid c1 c2
+	id="$(new_id)"
+	start_ctr "$id"
+	pid="$(pid_of "$id")"
+	wait_for pgrep -f "^sleep ${LONG}2\$" >/dev/null
+	c1="$(pgrep -f "^sleep ${LONG}1\$")"
+	c2="$(pgrep -f "^sleep ${LONG}2\$")"
+	# The container is in the host's pid namespace: it sees its host pid.
+	[ "$(ctr_out "$id" | sed -n 1p)" = "$pid" ]
+	[ "$(ctr_out "$id" | sed -n 2p)" = "$(readlink /proc/self/ns/pid)" ]
+
+	rt kill --all "$id" KILL
+	wait_for process_gone "$c1"
+	wait_for process_gone "$c2"
+	wait_for process_gone "$pid"
+	wait_status "$id" stopped
+	rt delete "$id"
+	root_is_empty
+}
+
+@test "cgroups: pure cgroup v2 with a cgroup namespace, and --cgroup-manager=disabled" {
+	local id id2
+	id="$(new_id)"
+	id2="$(new_id)"
+	update_config '.linux.namespaces += [{"type": "cgroup"}]'
+	set_cmd "cat /proc/self/cgroup; grep ' /sys/fs/cgroup ' /proc/self/mountinfo; exec sleep $LONG"
+	# Runs in a private mount namespace with cgroup2 on /sys/fs/cgroup; prints
+	# "key value" lines.  The EXIT trap deletes whatever is left, in there.
+	cat >"$TESTDIR/v2.sh" <<-'EOF'
+		set -u
+		mount --make-rprivate / && mount -t cgroup2 none /sys/fs/cgroup || exit 99
+		rt() { timeout --kill-after=5 20 "$RUNTIME" --root "$V2_ROOT" "$@"; }
+		trap 'rt delete -f "$ID" >/dev/null 2>&1; rt delete -f "$ID2" >/dev/null 2>&1' EXIT
+		dir=/sys/fs/cgroup/berth/$ID
+		rt create --bundle "$BUNDLE" "$ID" </dev/null >"$OUT" 2>"$OUT.err" || { echo "create-failed $(cat "$OUT.err")"; exit 1; }
+		echo "mode $(stat -fc %T /sys/fs/cgroup)"
+		pid=$(rt state "$ID" | jq -r .pid)
+		echo "created-dir $([ -d "$dir" ] && echo yes || echo no)"
+		rt start "$ID" || echo start-failed
+		echo "status $(rt state "$ID" | jq -r .status)"
+		echo "in-procs $(grep -qx "$pid" "$dir/cgroup.procs" 2>/dev/null && echo yes || echo no)"
+		echo "host-view $(sed -n 's/^0:://p' "/proc/$pid/cgroup")"
+		for i in $(seq 30); do [ -s "$OUT" ] && break; sleep 0.1; done
+		rt kill "$ID" KILL
+		for i in $(seq 30); do [ "$(rt state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+		rt delete "$ID" && echo deleted
+		echo "dir-after-delete $([ -e "$dir" ] && echo yes || echo no)"
+		rt --cgroup-manager=disabled run --bundle "$BUNDLE2" "$ID2" </dev/null >"$OUT2" 2>"$OUT2.err"
+		echo "disabled-status $?"
+		echo "disabled-dir $([ -e "/sys/fs/cgroup/berth/$ID2" ] && echo yes || echo no)"
+	EOF
+	local bundle="$BUNDLE"
+	setup_bundle "$TESTDIR/bundle2"
+	update_config '.linux.namespaces += [{"type": "cgroup"}]'
+	set_cmd 'cat /proc/self/cgroup; echo disabled-ran'
+	run env RUNTIME="$RUNTIME" V2_ROOT="$V2_ROOT" BUNDLE="$bundle" BUNDLE2="$BUNDLE" ID="$id" ID2="$id2" \
+		OUT="$TESTDIR/$id.out" OUT2="$TESTDIR/$id2.out" unshare -m bash "$TESTDIR/v2.sh"
+	BUNDLE="$bundle"
+	printf '%s\n' "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'mode cgroup2fs' <<<"$output"
+	grep -qx 'created-dir yes' <<<"$output"
+	grep -qx 'status running' <<<"$output"
+	grep -qx 'in-procs yes' <<<"$output"
+	grep -qx "host-view /berth/$id" <<<"$output"
+	grep -qx 'deleted' <<<"$output"
+	grep -qx 'dir-after-delete no' <<<"$output"
+	grep -qx 'disabled-status 0' <<<"$output"
+	grep -qx 'disabled-dir no' <<<"$output"
+	# The container is the root of its cgroup namespace, with cgroup2 mounted.
+	grep -qx '0::/' "$TESTDIR/$id.out" || fail "container saw: $(cat "$TESTDIR/$id.out")"
+	[ "$(mi_field "$(cat "$TESTDIR/$id.out")" /sys/fs/cgroup fstype)" = cgroup2 ]
+	grep -qx '0::/' "$TESTDIR/$id2.out" || fail "disabled container saw: $(cat "$TESTDIR/$id2.out")"
+	grep -qx 'disabled-ran' "$TESTDIR/$id2.out"
+	root_is_empty
+	[ -z "$(ls -A "$V2_ROOT")" ]
+	# Seen from a fresh cgroup2 mount, nothing named after the ids is left.
+	run unshare -m bash -c 'mount --make-rprivate / && mount -t cgroup2 none /sys/fs/cgroup &&
+		find /sys/fs/cgroup -maxdepth 3 -name "$1" -o -maxdepth 3 -name "$2"' - "$id" "$id2"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "cgroups: the container's /sys/fs/cgroup is read-only and shows its own cgroup" {
+	cgroup_v1_host || skip "needs a cgroup v1 or hybrid host"
+	set_cmd 'ls /sys/fs/cgroup; echo ---; touch /sys/fs/cgroup/pids/x 2>&1 || echo touch-failed; echo ---
+		cat /sys/fs/cgroup/pids/cgroup.procs; echo ---; grep " /sys/fs/cgroup" /proc/self/mountinfo'
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	local ls touch procs mi
+	ls="$(awk '/^---$/ { exit } { print }' <<<"$output")"
+	touch="$(awk '/^---$/ { n++; next } n == 1' <<<"$output")"
+	procs="$(awk '/^---$/ { n++; next } n == 2' <<<"$output")"
+	mi="$(awk '/^---$/ { n++; next } n == 3' <<<"$output")"
+	local c
+	for c in pids memory cpu devices freezer; do
+		[ -d "/sys/fs/cgroup/$c" ] || continue
+		grep -qx "$c" <<<"$ls" || fail "no $c in the container's /sys/fs/cgroup: $ls"
+	done
+	[[ "$touch" == *"Read-only file system"* ]] || fail "touch: $touch"
+	[[ "$touch" == *touch-failed* ]]
+	# Its own cgroup: the init is pid 1 there, and only the container's few
+	# processes (sh, cat) are listed.
+	grep -qx 1 <<<"$procs" || fail "pid 1 not in cgroup.procs: $procs"
+	[ "$(wc -l <<<"$procs")" -le 2 ] || fail "cgroup.procs lists more than the container: $procs"
+	has_opt "$(mi_field "$mi" /sys/fs/cgroup/pids opts)" ro
+	has_opt "$(mi_field "$mi" /sys/fs/cgroup opts)" ro
+}

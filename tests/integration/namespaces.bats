@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+# Namespaces as the container sees them: new ones, joined ones (by path) and
+# the host's, compared by the inode in /proc/self/ns/*.
+
+load helpers
+
+# pid_of ID — the init pid reported by `state`.
+pid_of() { ctr_state "$1" .pid; }
+
+# host_ns TYPE — what /proc/self/ns/TYPE links to for the caller.
+host_ns() { readlink "/proc/self/ns/$1"; }
+
+# ns_types — every namespace type the kernel shows in /proc/self/ns
+# (time only on kernels with time namespaces), by its /proc name.
+ns_types() {
+	local t types=(pid net ipc uts mnt cgroup)
+	[[ -e /proc/self/ns/time ]] && types+=(time)
+	printf '%s\n' "${types[@]}"
+}
+
+# print_ns_cmd — a snippet that prints "TYPE LINK" for every ns_types entry.
+print_ns_cmd() {
+	printf 'for t in %s; do echo "$t $(readlink /proc/self/ns/$t)"; done' "$(ns_types | tr '\n' ' ')"
+}
+
+# check_ns_seen OUTPUT NEW-TYPES... — in OUTPUT (from print_ns_cmd), the
+# listed /proc names differ from the host's and every other type equals it.
+check_ns_seen() {
+	local out="$1" t line
+	shift
+	local -A want_new=()
+	for t in "$@"; do want_new[$t]=1; done
+	for t in $(ns_types); do
+		line="$(grep "^$t " <<<"$out")" || fail "no line for $t in: $out"
+		line="${line#"$t "}"
+		[[ "$line" == "$t:["*"]" ]] || fail "$t: unexpected link '$line'"
+		if [[ -n "${want_new[$t]:-}" ]]; then
+			[ "$line" != "$(host_ns "$t")" ] || fail "$t: the container shares the host's $line, expected a new one"
+		else
+			[ "$line" = "$(host_ns "$t")" ] || fail "$t: the container has $line, expected the host's $(host_ns "$t")"
+		fi
+	done
+}
+
+@test "namespaces: new user namespace with uid and gid mappings" {
+	setup_userns_bundle
+	writable_rootfs
+	set_cmd 'cat /proc/self/uid_map; cat /proc/self/gid_map; id -u; id -g; echo made-inside >/created; echo done'
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	[ "$(echo ${lines[0]})" = "0 100000 65536" ]
+	[ "$(echo ${lines[1]})" = "0 100000 65536" ]
+	[ "${lines[2]}" = 0 ]
+	[ "${lines[3]}" = 0 ]
+	[ "${lines[4]}" = done ]
+	# What uid 0 wrote belongs to host uid 100000.
+	[ "$(cat "$BUNDLE/rootfs/created")" = made-inside ]
+	[ "$(stat -c %u:%g "$BUNDLE/rootfs/created")" = 100000:100000 ]
+}
+
+@test "namespaces: join network and uts namespaces by path" {
+	local a pida
+	a="$(new_id)"
+	update_config '.hostname = "ctr-a"'
+	set_cmd "readlink /proc/self/ns/net; exec sleep $LONG"
+	start_ctr "$a"
+	pida="$(pid_of "$a")"
+	wait_for test -s "$TESTDIR/$a.out"
+
+	setup_bundle "$TESTDIR/bundle-b"
+	update_config 'del(.hostname)
+		| .linux.namespaces |= map(
+			if .type == "network" then .path = "/proc/\($p)/ns/net"
+			elif .type == "uts" then .path = "/proc/\($p)/ns/uts"
+			else . end)' --arg p "$pida"
+	set_cmd 'readlink /proc/self/ns/net; hostname'
+	run_container
+	[ "$status" -eq 0 ] || fail "container B failed ($status): $output" "$stderr"
+	[ "${lines[0]}" = "$(ctr_out "$a")" ]
+	[ "${lines[0]}" = "$(readlink "/proc/$pida/ns/net")" ]
+	[ "${lines[0]}" != "$(host_ns net)" ]
+	[ "${lines[1]}" = ctr-a ]
+	# B did not change A's hostname.
+	[ "$(nsenter -t "$pida" -u hostname)" = ctr-a ]
+}
+
+@test "namespaces: join a pid namespace by path" {
+	local a pida
+	a="$(new_id)"
+	set_args sleep "$LONG"
+	start_ctr "$a"
+	pida="$(pid_of "$a")"
+
+	setup_bundle "$TESTDIR/bundle-b"
+	update_config '.linux.namespaces |= map(
+			if .type == "pid" then .path = "/proc/\($p)/ns/pid" else . end)' --arg p "$pida"
+	# Each process as "PID CMDLINE", then our own pid.
+	set_cmd 'for p in /proc/[0-9]*; do echo "${p#/proc/} $(tr "\0" " " <$p/cmdline)"; done; echo "self $$"'
+	run_container
+	[ "$status" -eq 0 ] || fail "container B failed ($status): $output" "$stderr"
+	# A's sleep is pid 1 of the shared namespace; B is another pid in it.
+	grep -qx "1 sleep $LONG " <<<"$output" || fail "A's init not seen as pid 1: $output"
+	[[ "${lines[-1]}" =~ ^self\ [0-9]+$ ]]
+	[ "${lines[-1]}" != "self 1" ]
+	[ "$(readlink "/proc/$pida/ns/pid")" != "$(host_ns pid)" ]
+}
+
+@test "namespaces: join a user namespace by path" {
+	setup_userns_bundle
+	local a pida
+	a="$(new_id)"
+	set_cmd "cat /proc/self/uid_map; readlink /proc/self/ns/user; exec sleep $LONG"
+	start_ctr "$a"
+	pida="$(pid_of "$a")"
+	wait_for test -s "$TESTDIR/$a.out"
+
+	local bundle_a="$BUNDLE"
+	setup_userns_bundle
+	update_config 'del(.linux.uidMappings, .linux.gidMappings)
+		| .linux.namespaces |= map(
+			if .type == "user" then .path = "/proc/\($p)/ns/user" else . end)' --arg p "$pida"
+	set_cmd 'cat /proc/self/uid_map; readlink /proc/self/ns/user; readlink /proc/self/ns/mnt; id -u'
+	run_container
+	[ "$status" -eq 0 ] || fail "container B failed ($status): $output" "$stderr"
+	[ "$(echo ${lines[0]})" = "0 100000 65536" ]
+	[ "${lines[1]}" = "$(readlink "/proc/$pida/ns/user")" ]
+	[ "${lines[1]}" = "$(ctr_out "$a" | sed -n 2p)" ]
+	[ "${lines[1]}" != "$(host_ns user)" ]
+	# B has a mount namespace of its own.
+	[ "${lines[2]}" != "$(readlink "/proc/$pida/ns/mnt")" ]
+	[ "${lines[2]}" != "$(host_ns mnt)" ]
+	[ "${lines[3]}" = 0 ]
+}
+
+@test "namespaces: no network namespace in the config shares the host's" {
+	update_config '.linux.namespaces |= map(select(.type != "network"))'
+	set_args readlink /proc/self/ns/net
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	[ "$output" = "$(host_ns net)" ]
+}
+
+@test "namespaces: ipc, uts, cgroup (and time) asked for are new, pid and net are the host's" {
+	local types='["mount", "ipc", "uts", "cgroup"]'
+	[[ -e /proc/self/ns/time ]] && types='["mount", "ipc", "uts", "cgroup", "time"]'
+	update_config '.linux.namespaces = ($t | map({type: .}))' --argjson t "$types"
+	set_cmd "$(print_ns_cmd)"
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	check_ns_seen "$output" mnt ipc uts cgroup time
+}
+
+@test "namespaces: pid and net asked for are new, ipc, uts, cgroup and time are the host's" {
+	update_config 'del(.hostname) | .linux.namespaces = [{type: "mount"}, {type: "pid"}, {type: "network"}]'
+	set_cmd "$(print_ns_cmd)"
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	check_ns_seen "$output" mnt pid net
+}
