@@ -42,6 +42,16 @@ bool join(const NamespaceJoin& j, Failure& f) noexcept
     return true;
 }
 
+// In a user namespace berth created, become its root once the parent has written the id maps:
+// until then our host ids are unmapped there and every file we create fails with EOVERFLOW.
+bool become_userns_root(const InitPlan& plan, Failure& f) noexcept
+{
+    if (!(plan.new_namespaces & CLONE_NEWUSER)) return true;
+    if (::setresgid(0, 0, 0) < 0) return f.set(errno, "setgid 0 in the user namespace (is gid 0 mapped?)");
+    if (::setresuid(0, 0, 0) < 0) return f.set(errno, "setuid 0 in the user namespace (is uid 0 mapped?)");
+    return true;
+}
+
 // Stage one of a two-stage start: join namespaces by path first, then create the new ones
 // (owned by the joined user namespace), and fork the init into the pid namespace.
 // Returns only in the init; the intermediate process exits here.
@@ -54,6 +64,7 @@ bool two_stage(InitPlan& plan, int sync_fd, Failure& f) noexcept
         if (::unshare(CLONE_NEWUSER) < 0) return f.set(errno, "unshare user namespace");
         if (!sync_send(sync_fd, SyncType::userns_ready)) return f.set(errno, "notify berth");
         if (!wait_for(sync_fd, SyncType::go, f)) return false;
+        if (!become_userns_root(plan, f)) return false;
     }
     uint64_t rest = plan.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP);
     if (rest && ::unshare(static_cast<int>(rest)) < 0) return f.set(errno, "unshare namespaces");
@@ -125,6 +136,7 @@ void run_init(InitPlan& plan, int sync_fd) noexcept
             if (!join(j, f)) fail(sync_fd, f);
     }
     if (!wait_for(sync_fd, SyncType::go, f)) fail(sync_fd, f);
+    if (!plan.two_stage && !become_userns_root(plan, f)) fail(sync_fd, f);
     // The cgroup namespace is made once we are in the container's cgroup, so that it becomes
     // the namespace's root; when that is already so, early enough for a cgroup2 mount to see it.
     if (plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) fail(sync_fd, f);

@@ -127,6 +127,16 @@ SyncMsg expect(int fd, const char* waiting_for)
     return m;
 }
 
+// A send fails when the init has died; its last words are then waiting in the socket.
+void send_or_report(int fd, SyncType type)
+{
+    if (sync_send(fd, type)) return;
+    int err = errno;
+    SyncMsg m;
+    if (sync_recv(fd, m) > 0 && m.type == SyncType::error) throw failure_error(m.failure);
+    throw_errno(err, "signal container init");
+}
+
 struct Launched {
     state::Record record;
     Fd sync;
@@ -199,7 +209,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
             SyncMsg m = expect(parent_end.get(), "joining namespaces");
             if (m.type == SyncType::userns_ready) {
                 write_id_maps(pid, plan.id_maps);
-                if (!sync_send(parent_end.get(), SyncType::go)) throw_errno("signal container init");
+                send_or_report(parent_end.get(), SyncType::go);
             } else if (m.type == SyncType::init_pid) {
                 init = m.pid;
                 rollback.set_init(init);
@@ -211,13 +221,13 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     } else if (plan.new_namespaces & CLONE_NEWUSER) {
         write_id_maps(pid, plan.id_maps);
     }
-    if (!sync_send(parent_end.get(), SyncType::go)) throw_errno("signal container init");
+    send_or_report(parent_end.get(), SyncType::go);
     if (!plan.cgroup_at_clone) cg.add_process(init);
     if (plan.oom_score_adj)
         with_context("set oom_score_adj", [&] {
             write_file("/proc/" + std::to_string(init) + "/oom_score_adj", std::to_string(*plan.oom_score_adj));
         });
-    if (!sync_send(parent_end.get(), SyncType::cgroup_ready)) throw_errno("signal container init");
+    send_or_report(parent_end.get(), SyncType::cgroup_ready);
     SyncMsg ready = expect(parent_end.get(), "setting up the container");
     if (ready.type != SyncType::ready) throw Error("container init sent an unexpected message");
     ctx.log.debug("create " + opts.id + ": init " + std::to_string(init) + " ready");
@@ -317,7 +327,7 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
         l.record.status = state::Status::running;
         dir.write(l.record);
         write_pid_file(opts.pid_file, l.init);
-        if (!sync_send(l.sync.get(), SyncType::start)) throw_errno("start container init");
+        send_or_report(l.sync.get(), SyncType::start);
         // EOF means execve succeeded (the socket is close-on-exec); a message means it failed.
         SyncMsg m;
         int r = sync_recv(l.sync.get(), m);

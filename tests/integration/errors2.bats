@@ -28,6 +28,7 @@ fails_cleanly() {
 }
 
 @test "errors2: seccomp fails with .linux.seccomp" {
+	is_berth || skip "berth does not do seccomp yet; other runtimes do"
 	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW"}'
 	fails_cleanly
 	if is_berth; then
@@ -36,6 +37,8 @@ fails_cleanly() {
 }
 
 @test "errors2: process.terminal fails with .process.terminal" {
+	# Other runtimes fail too here (no console socket for create, stdin
+	# is not a tty for run), just not for berth's reason.
 	update_config '.process.terminal = true'
 	fails_cleanly
 	if is_berth; then
@@ -53,6 +56,7 @@ fails_cleanly() {
 }
 
 @test "errors2: a hook fails with .hooks." {
+	is_berth || skip "berth does not run hooks yet; other runtimes do"
 	# The hook would leave a file behind if it ran.
 	update_config '.hooks = {"prestart": [{"path": "/bin/sh", "args": ["sh", "-c", $c]}]}' \
 		--arg c "touch $TESTDIR/hook-ran"
@@ -88,11 +92,15 @@ fails_cleanly() {
 	cp -al "$BUNDLE/rootfs" "$dir/rootfs"
 	run --separate-stderr rt_raw spec --bundle "$dir"
 	[ "$status" -eq 0 ]
-	# SECURITY.md, CVE-2022-29162: no inheritable (nor ambient) capabilities.
+	# SECURITY.md, CVE-2022-29162: no inheritable capabilities; berth's spec
+	# has no ambient ones either (runc 1.1's lists ambient capabilities).
 	jq -e '.process.capabilities | type == "object"
-		and (has("inheritable") | not) and (has("ambient") | not)
-		and (.bounding | length > 0)' "$dir/config.json" ||
+		and (has("inheritable") | not) and (.bounding | length > 0)' "$dir/config.json" ||
 		fail "capabilities: $(jq -c .process.capabilities "$dir/config.json")"
+	if is_berth; then
+		jq -e '.process.capabilities | has("ambient") | not' "$dir/config.json" ||
+			fail "capabilities: $(jq -c .process.capabilities "$dir/config.json")"
+	fi
 
 	BUNDLE="$dir"
 	update_config '.process.terminal = false | .process.args = ["true"]'
