@@ -42,11 +42,11 @@ bool join(const NamespaceJoin& j, Failure& f) noexcept
     return true;
 }
 
-// In a user namespace berth created, become its root once the parent has written the id maps:
+// In a user namespace berth created (once the parent has written the id maps) or joined:
 // until then our host ids are unmapped there and every file we create fails with EOVERFLOW.
 bool become_userns_root(const InitPlan& plan, Failure& f) noexcept
 {
-    if (!(plan.new_namespaces & CLONE_NEWUSER)) return true;
+    if (!(plan.new_namespaces & CLONE_NEWUSER) && !plan.join_user) return true;
     if (::setresgid(0, 0, 0) < 0) return f.set(errno, "setgid 0 in the user namespace (is gid 0 mapped?)");
     if (::setresuid(0, 0, 0) < 0) return f.set(errno, "setuid 0 in the user namespace (is uid 0 mapped?)");
     return true;
@@ -59,7 +59,7 @@ bool two_stage(InitPlan& plan, int sync_fd, Failure& f) noexcept
 {
     for (const auto& j : plan.joins)
         if (!join(j, f)) return false;
-    if (plan.join_user && !join(*plan.join_user, f)) return false;
+    if (plan.join_user && (!join(*plan.join_user, f) || !become_userns_root(plan, f))) return false;
     if (plan.new_namespaces & CLONE_NEWUSER) {
         if (::unshare(CLONE_NEWUSER) < 0) return f.set(errno, "unshare user namespace");
         if (!sync_send(sync_fd, SyncType::userns_ready)) return f.set(errno, "notify berth");

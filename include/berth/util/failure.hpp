@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 
 namespace berth {
 
@@ -21,7 +22,7 @@ struct Failure {
         va_end(ap);
         return false;
     }
-    // Prepends "ctx: " to the message (outer context first).
+    // Prepends "ctx: " to the message (outer context first); the tail is cut if it won't fit.
     [[gnu::format(printf, 2, 3)]] bool wrap(const char* fmt, ...) noexcept
     {
         char prefix[512];
@@ -29,9 +30,14 @@ struct Failure {
         va_start(ap, fmt);
         std::vsnprintf(prefix, sizeof prefix, fmt, ap);
         va_end(ap);
-        char old[sizeof msg];
-        std::snprintf(old, sizeof old, "%s", msg);
-        std::snprintf(msg, sizeof msg, "%s: %s", prefix, old);
+        size_t plen = std::strlen(prefix);
+        size_t olen = std::strlen(msg);
+        size_t keep = olen < sizeof msg - plen - 3 ? olen : sizeof msg - plen - 3;
+        std::memmove(msg + plen + 2, msg, keep);
+        std::memcpy(msg, prefix, plen);
+        msg[plen] = ':';
+        msg[plen + 1] = ' ';
+        msg[plen + 2 + keep] = 0;
         return false;
     }
 };
