@@ -11,7 +11,7 @@ trap 'rm -rf "$bundle"' EXIT
 contrib/make-busybox-bundle.sh "$bundle" "$berth"
 # No tty here: a plain process that reports what it sees.
 jq '.process.terminal = false | .process.args = ["sh", "-c",
-  "echo \"hostname: $(hostname)\"; echo \"my pid: $$\"; echo \"processes I can see: $(ls -d /proc/[0-9]* | wc -l)\"; echo \"uid: $(id -u)\"; echo \"my mounts:\"; cat /proc/self/mountinfo | cut -d\" \" -f5,9 | sed \"s/^/  /\""]' \
+  "echo \"hostname: $(hostname)\"; echo \"my pid: $$\"; echo \"processes I can see:\"; ps -o pid,comm | sed \"s/^/  /\"; echo \"uid: $(id -u)\"; echo \"my mounts:\"; cat /proc/self/mountinfo | cut -d\" \" -f5,9 | sed \"s/^/  /\""]' \
   "$bundle/config.json" > "$bundle/config.json.new"
 mv "$bundle/config.json.new" "$bundle/config.json"
 echo "== berth run (bundle $bundle)"
