@@ -228,7 +228,7 @@ int open_verified_devnull(Failure& f)
     return fd;
 }
 
-bool mask_path(int rootfd, const std::string& path, int devnull_fd, Failure& f)
+bool mask_path(int rootfd, const std::string& path, int devnull_fd, Fd& empty_dir, Failure& f)
 {
     Fd target(open_in_root(rootfd, path, O_PATH));
     if (!target) {
@@ -237,11 +237,18 @@ bool mask_path(int rootfd, const std::string& path, int devnull_fd, Failure& f)
     }
     const char* what = path.c_str();
     if (is_dir_fd(target.get())) {
+        if (empty_dir) {
+            Fd m(::open_tree(empty_dir.get(), "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH));
+            if (!m) return f.set(errno, "mask %s: clone empty tmpfs", what);
+            return attach(m.get(), target.get(), what, f);
+        }
         MountOptions o;
         o.fs_params.emplace_back("size", "0");
         Fd m(make_fs("tmpfs", "tmpfs", o, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, f));
         if (!m) return f.wrap("mask %s", what);
-        return attach(m.get(), target.get(), what, f);
+        if (!attach(m.get(), target.get(), what, f)) return false;
+        empty_dir = std::move(m);  // now attached: the next masks clone it
+        return true;
     }
     Fd m(::open_tree(devnull_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH));
     if (!m) return f.set(errno, "mask %s: clone /dev/null", what);

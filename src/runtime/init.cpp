@@ -110,9 +110,11 @@ bool enter_cgroup_namespace(const InitPlan& plan, Failure& f) noexcept
     return true;
 }
 
-bool wait_for_start(InitPlan& plan, int sync_fd, Failure& f) noexcept
+bool wait_for_start(InitPlan& plan, Failure& f) noexcept
 {
-    if (!plan.exec_fifo) return wait_for(sync_fd, SyncType::start, f);
+    // `run` has nothing to wait for: berth records the state while we exec, and learns of
+    // the exec from the sync socket closing (close-on-exec) or of its failure from a message.
+    if (!plan.exec_fifo) return true;
     char c;
     for (;;) {
         ssize_t n = ::read(plan.exec_fifo.get(), &c, 1);
@@ -160,7 +162,7 @@ void run_init(InitPlan& plan, int sync_fd) noexcept
     if (!os::prepare_fds_for_exec(plan.preserve_fds, f)) fail(sync_fd, f);
     ::prctl(PR_SET_PDEATHSIG, 0);
     if (!sync_send(sync_fd, SyncType::ready)) ::_exit(1);
-    if (!wait_for_start(plan, sync_fd, f)) fail(sync_fd, f);
+    if (!wait_for_start(plan, f)) fail(sync_fd, f);
     ::execve(exe, plan.argv.data(), plan.envp.data());
     f.set(errno, "exec %s", exe);
     // After `create` returned nobody listens on the socket any more; stderr is all we have.

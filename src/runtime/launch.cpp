@@ -327,7 +327,6 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
         l.record.status = state::Status::running;
         dir.write(l.record);
         write_pid_file(opts.pid_file, l.init);
-        send_or_report(l.sync.get(), SyncType::start);
         // EOF means execve succeeded (the socket is close-on-exec); a message means it failed.
         SyncMsg m;
         int r = sync_recv(l.sync.get(), m);

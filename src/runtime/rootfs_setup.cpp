@@ -64,8 +64,9 @@ bool setup_rootfs(const InitPlan& plan, Failure& f) noexcept
         // Opened here, not by berth: open_tree only clones mounts of the caller's namespace.
         Fd devnull(os::open_verified_devnull(f));
         if (!devnull) return false;
+        Fd empty_dir;
         for (const auto& p : plan.masked_paths)
-            if (!os::mask_path(root.get(), p, devnull.get(), f)) return false;
+            if (!os::mask_path(root.get(), p, devnull.get(), empty_dir, f)) return false;
     }
     for (const auto& p : plan.readonly_paths)
         if (!os::readonly_path(root.get(), p, f)) return false;

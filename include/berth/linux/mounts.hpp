@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "berth/linux/mount_options.hpp"
+#include "berth/util/fd.hpp"
 #include "berth/util/failure.hpp"
 
 namespace berth::os {
@@ -35,8 +36,9 @@ struct CgroupMountPlan {
 bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bool in_userns, Failure& f);
 
 // Masks a path (SECURITY.md #9, #14): files get a bind of the verified /dev/null fd, directories
-// an empty read-only tmpfs. Missing paths are skipped.
-bool mask_path(int rootfd, const std::string& path, int devnull_fd, Failure& f);
+// an empty read-only tmpfs. Missing paths are skipped. `empty_dir` starts invalid; the first
+// masked directory gets a new tmpfs kept there, later ones a clone of it (no new superblock).
+bool mask_path(int rootfd, const std::string& path, int devnull_fd, Fd& empty_dir, Failure& f);
 // Makes a path read-only (recursive bind of itself with MOUNT_ATTR_RDONLY). Missing paths skipped.
 bool readonly_path(int rootfd, const std::string& path, Failure& f);
 

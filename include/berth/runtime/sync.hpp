@@ -15,8 +15,7 @@ enum class SyncType : uint32_t {
     cgroup_ready,  // parent -> child: the init is in its cgroup
     userns_ready,  // child -> parent: new user namespace exists, write its id maps
     init_pid,      // intermediate -> parent: pid of the container init (two-stage start)
-    ready,         // child -> parent: set up, waiting for start
-    start,         // parent -> child (berth run): exec now
+    ready,         // child -> parent: set up; waits on the exec fifo (create) or execs (run)
     error,         // child -> parent: `failure` says what went wrong
 };
 
