@@ -129,6 +129,10 @@ bool wait_for_start(InitPlan& plan, Failure& f) noexcept
 void run_init(InitPlan& plan, int sync_fd) noexcept
 {
     Failure f;
+    // Until execve this process is berth's image; while it is not dumpable, processes already
+    // in a namespace it joins cannot open it through /proc/<pid>/exe (SECURITY.md #1). The
+    // kernel makes the container's program dumpable again at execve.
+    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail(sync_fd, (f.set(errno, "prctl PR_SET_DUMPABLE"), f));
     // Until berth has seen us ready, dying with it beats lingering half set up.
     if (!plan.two_stage) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (plan.two_stage) {

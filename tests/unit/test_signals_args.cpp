@@ -1,9 +1,11 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <cstring>
 
 #include "berth/util/args.hpp"
 #include "berth/util/error.hpp"
+#include "berth/util/failure.hpp"
 #include "berth/util/signals.hpp"
 
 using berth::parse_signal;
@@ -65,4 +67,18 @@ TEST_CASE("errors carry their context chain and Go-style errno text", "[error]")
     } catch (const berth::Error& x) {
         CHECK(std::string(x.what()) == "outer: inner");
     }
+}
+
+TEST_CASE("Failure reports: formatted, wrapped outermost first, cut rather than overflowed", "[error]")
+{
+    berth::Failure f;
+    CHECK_FALSE(f.set(EPERM, "mount %s", "/proc"));
+    CHECK(f.err == EPERM);
+    CHECK_FALSE(f.wrap("create %s", "c1"));
+    CHECK(std::string(f.msg) == "create c1: mount /proc");
+    std::string long_text(2000, 'x');
+    f.set(0, "%s", long_text.c_str());
+    f.wrap("ctx");
+    CHECK(std::string(f.msg).rfind("ctx: xxx", 0) == 0);
+    CHECK(std::strlen(f.msg) == sizeof f.msg - 1);
 }
