@@ -169,10 +169,13 @@ void run_init(InitPlan& plan, int sync_fd) noexcept
     if (!wait_for_start(plan, f)) fail(sync_fd, f);
     ::execve(exe, plan.argv.data(), plan.envp.data());
     f.set(errno, "exec %s", exe);
-    // After `create` returned nobody listens on the socket any more; stderr is all we have.
-    char line[sizeof f.msg + 64];
-    int n = std::snprintf(line, sizeof line, "berth: %s: %s\n", f.msg, std::strerror(f.err));
-    if (n > 0) (void)!::write(2, line, static_cast<size_t>(n));
+    if (plan.exec_fifo) {
+        // After `create` returned nobody listens on the socket any more; stderr is all we have.
+        // (`run` is still listening and reports it.)
+        char line[sizeof f.msg + 64];
+        int n = std::snprintf(line, sizeof line, "berth: %s: %s\n", f.msg, std::strerror(f.err));
+        if (n > 0) (void)!::write(2, line, static_cast<size_t>(n));
+    }
     fail(sync_fd, f);
 }
 
