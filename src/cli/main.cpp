@@ -19,6 +19,18 @@ const std::set<std::string>& long_flags()
     return flags;
 }
 
+// The command word: the first argument that is neither a global flag nor a global flag's value.
+std::string find_command(const std::vector<std::string>& args)
+{
+    static const std::set<std::string> with_value = {"--root", "--log", "--log-format", "--rootless", "--cgroup-manager"};
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a.empty() || a[0] != '-') return a;
+        if (with_value.count(a)) ++i;
+    }
+    return "";
+}
+
 std::string version_text()
 {
     return std::string("berth version ") + BERTH_VERSION + "\ncommit: " + BERTH_COMMIT + "\nspec: " + BERTH_SPEC_VERSION;
@@ -66,6 +78,15 @@ int main(int argc, char** argv)
 
     std::vector<std::string> args(argv + 1, argv + argc);
     args = normalize_single_dash(args, long_flags());
+    // An unknown command fails even with --help: engines probe `checkpoint --help` and take
+    // exit status 0 as "supported".
+    std::string command = find_command(args);
+    auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == command; });
+    if (!command.empty() && known.empty()) {
+        Logger log;
+        log.error("unknown command \"" + command + "\"");
+        return 1;
+    }
     // CLI11 wants its arguments reversed when given as a vector.
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     Logger log;

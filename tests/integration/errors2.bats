@@ -121,3 +121,14 @@ fails_cleanly() {
 	[ "$(sha256sum <"$dir/config.json")" = "$before" ]
 	jq -e '.process.args == ["sh", "-c", "grep -E \"^Cap(Inh|Amb):\" /proc/self/status"]' "$dir/config.json"
 }
+
+@test "cli: an unknown command fails, even with --help (engines probe 'checkpoint --help')" {
+	run rt checkpoint --help
+	[ "$status" -ne 0 ]
+	run rt restore --help
+	[ "$status" -ne 0 ]
+	# Known commands still answer --help.
+	run rt create --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--bundle"* ]]
+}
