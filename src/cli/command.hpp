@@ -39,6 +39,8 @@ void add_kill(CLI::App& app, Action& action);
 void add_delete(CLI::App& app, Action& action);
 void add_list(CLI::App& app, Action& action);
 void add_ps(CLI::App& app, Action& action);
+void add_pause(CLI::App& app, Action& action);
+void add_resume(CLI::App& app, Action& action);
 void add_spec(CLI::App& app, Action& action);
 void add_features(CLI::App& app, Action& action);
 

@@ -73,6 +73,8 @@ int main(int argc, char** argv)
     add_delete(app, action);
     add_list(app, action);
     add_ps(app, action);
+    add_pause(app, action);
+    add_resume(app, action);
     add_spec(app, action);
     add_features(app, action);
 

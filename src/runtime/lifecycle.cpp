@@ -67,7 +67,7 @@ state::Status live_status(const state::Record& rec)
 {
     auto info = rec.pid > 0 ? state::read_proc_info(rec.pid) : state::ProcInfo{};
     bool frozen = false;
-    if (rec.status == state::Status::running && info.exists) {
+    if ((rec.status == state::Status::running || rec.status == state::Status::created) && info.exists) {
         if (auto cg = cgroup_of(rec)) frozen = cg->frozen();
     }
     return state::derive_status(rec, info, frozen);
@@ -114,6 +114,29 @@ void kill_container(const Context& ctx, const std::string& id, int sig, bool all
         ctx.log.warn("kill --all: container " + id + " has no cgroup; signalling its init only");
     }
     if (st == state::Status::stopped || !signal_init(rec, sig)) throw Error("container not running");
+}
+
+void pause_container(const Context& ctx, const std::string& id)
+{
+    with_context("pause " + id, [&] {
+        auto dir = ctx.store.open(id);
+        auto rec = dir.read();
+        auto st = live_status(rec);
+        if (st != state::Status::running && st != state::Status::created) throw Error("container not running");
+        auto cg = cgroup_of(rec);
+        if (!cg || cg->hierarchies().empty()) throw Error("the container has no cgroup to freeze");
+        cg->set_frozen(true);
+    });
+}
+
+void resume_container(const Context& ctx, const std::string& id)
+{
+    with_context("resume " + id, [&] {
+        auto dir = ctx.store.open(id);
+        auto rec = dir.read();
+        if (live_status(rec) != state::Status::paused) throw Error("container not paused");
+        cgroup_of(rec)->set_frozen(false);
+    });
 }
 
 void destroy_container(const Context& ctx, state::ContainerDir& dir, const state::Record& rec)

@@ -16,6 +16,9 @@ state::Status live_status(const state::Record& rec);
 void start_container(const Context& ctx, const std::string& id);
 nlohmann::ordered_json container_state(const Context& ctx, const std::string& id);
 void kill_container(const Context& ctx, const std::string& id, int sig, bool all);
+// Freezes or thaws every process of a running container (its cgroup's freezer).
+void pause_container(const Context& ctx, const std::string& id);
+void resume_container(const Context& ctx, const std::string& id);
 void delete_container(const Context& ctx, const std::string& id, bool force);
 
 // Host pids of every process in the container's cgroup ("container not running" when stopped).
