@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_pkgs=(meson ninja-build g++ pkg-config nlohmann-json3-dev libcap-dev libcli11-dev catch2)
-test_pkgs=(bats jq busybox-static iproute2 procps)
+test_pkgs=(bats jq busybox-static iproute2 procps containerd)
 bench_pkgs=(runc crun)
 
 want=("${build_pkgs[@]}")
@@ -26,5 +26,15 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Packages with services (containerd) must not start them: the tests start their own
+# private daemons in temp dirs. policy-rc.d answering 101 tells invoke-rc.d "not now".
+policy=/usr/sbin/policy-rc.d
+made_policy=
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+  made_policy=1
+fi
+trap '[ -n "$made_policy" ] && rm -f "$policy"' EXIT
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
