@@ -162,7 +162,8 @@ nlohmann::json parse_json(std::string_view text, std::string_view source)
 {
     try {
         return nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+        // parse_error for syntax, out_of_range for numbers that overflow (found by fuzzing).
         // Drop nlohmann's "[json.exception.parse_error.101] " prefix; it means nothing to users.
         std::string_view msg = e.what();
         if (auto pos = msg.find("] "); msg.starts_with("[json.exception") && pos != std::string_view::npos)

@@ -594,3 +594,16 @@ TEST_CASE("spec: validate runs on programmatically built configs", "[spec]")
         CHECK(std::string(e.what()) == "built: .linux.namespaces[5].type: duplicate namespace \"uts\"");
     }
 }
+
+TEST_CASE("spec: a number that overflows while parsing is an invalid-JSON error, not a crash", "[spec][fuzz]")
+{
+    // Found by tests/fuzz/run.sh: nlohmann throws out_of_range, not parse_error, for this.
+    for (const char* text : {"11111111111e1111111110\xff,\n ", "{\"ociVersion\": 1e999999}"}) {
+        try {
+            (void)berth::spec::parse_config(text);
+            FAIL("accepted");
+        } catch (const berth::Error& e) {
+            CHECK_THAT(std::string(e.what()), Catch::StartsWith("config.json: invalid JSON: "));
+        }
+    }
+}
