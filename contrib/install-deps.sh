@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_pkgs=(meson ninja-build g++ pkg-config nlohmann-json3-dev libcap-dev libcli11-dev catch2)
-test_pkgs=(bats jq busybox-static iproute2 procps containerd)
+test_pkgs=(bats jq busybox-static iproute2 procps libcap2-bin containerd podman conmon)
 bench_pkgs=(runc crun)
 
 want=("${build_pkgs[@]}")

@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# podman drives the runtime through conmon, as `podman --runtime`: create with
+# --log-format json and --pid-file, start, state, kill, pause/resume, delete. Storage, run
+# dirs and the events log live in a temp dir (vfs driver, no network namespace setup);
+# the image is the busybox rootfs imported here.
+
+load helpers
+
+setup_file() {
+	require_root
+	if ! command -v podman >/dev/null || ! command -v conmon >/dev/null; then
+		skip "podman or conmon is not installed"
+	fi
+	export PM_DIR="$BATS_FILE_TMPDIR/podman"
+	mkdir -p "$PM_DIR/tmp"
+	# podman keeps a blob cache in /var/lib/containers whatever --root says: remove it
+	# afterwards only if this file made it.
+	[[ -e /var/lib/containers ]] && touch "$PM_DIR/had-var-lib-containers"
+	cat >"$PM_DIR/containers.conf" <<-EOF
+		[containers]
+		default_sysctls = []
+		netns = "none"
+		# berth has no seccomp yet: a config with a profile fails, as it must.
+		seccomp_profile = "unconfined"
+		[engine]
+		cgroup_manager = "cgroupfs"
+		events_logger = "file"
+		events_logfile_path = "$PM_DIR/events.log"
+		tmp_dir = "$PM_DIR/tmp"
+		runtime = "berth-under-test"
+		runtime_supports_json = ["berth-under-test"]
+		runtime_supports_nocgroups = ["berth-under-test"]
+		[engine.runtimes]
+		berth-under-test = ["$RUNTIME"]
+	EOF
+	tar -C "$(rootfs_template)" -cf "$PM_DIR/rootfs.tar" .
+	pm import "$PM_DIR/rootfs.tar" localhost/berth-bb:latest >/dev/null
+}
+
+teardown_file() {
+	[[ -n "${PM_DIR:-}" && -f "$PM_DIR/containers.conf" ]] || return 0
+	pm rm -af -t 0 >/dev/null 2>&1 || true
+	pm rmi -af >/dev/null 2>&1 || true
+	local mp
+	for mp in $(mounts_under "$PM_DIR" | sort -r); do umount -l "$mp"; done
+	rmdir /sys/fs/cgroup/libpod_parent /sys/fs/cgroup/*/libpod_parent 2>/dev/null || true
+	[[ -f "$PM_DIR/had-var-lib-containers" ]] || rm -rf /var/lib/containers
+	common_teardown_file
+}
+
+setup() { require_root; }
+teardown() { :; }
+
+pm() {
+	CONTAINERS_CONF="$PM_DIR/containers.conf" timeout 60 podman --root "$PM_DIR/root" \
+		--runroot "$PM_DIR/runroot" --storage-driver vfs --cgroup-manager cgroupfs "$@"
+}
+
+# This host's hard RLIMIT_NOFILE is below podman's default and CAP_SYS_RESOURCE is missing,
+# so containers get limits the host can grant (the refusal itself is checked below).
+ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+
+@test "podman: run in the foreground through the runtime" {
+	run --separate-stderr pm run --rm "${ULIMITS[@]}" localhost/berth-bb:latest \
+		sh -c 'echo "pid=$$"; cat /proc/self/cgroup; grep ^CapInh /proc/self/status'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"pid=1"* ]]
+	grep -Eq '^[0-9]+:pids:/libpod_parent/libpod-[0-9a-f]{64}$' <<<"$output" ||
+		grep -Eq '^0::/libpod_parent/libpod-[0-9a-f]{64}$' <<<"$output"
+	grep -q "^CapInh:	0000000000000000" <<<"$output"
+}
+
+@test "podman: exit status, and 127 for a missing executable (from the runtime's message)" {
+	run pm run --rm "${ULIMITS[@]}" localhost/berth-bb:latest sh -c 'exit 5'
+	[ "$status" -eq 5 ]
+	run -127 --separate-stderr pm run --rm "${ULIMITS[@]}" localhost/berth-bb:latest /no/such/binary
+	[ "$status" -eq 127 ]
+}
+
+@test "podman: detached container: top, pause, unpause, stop, rm" {
+	local name="bt-$$" pid
+	pm run -d --name "$name" "${ULIMITS[@]}" localhost/berth-bb:latest sleep 1000 >/dev/null
+	[ "$(pm inspect -f '{{.State.Status}}' "$name")" = running ]
+	pid="$(pm inspect -f '{{.State.Pid}}' "$name")"
+	[[ "$(cmdline_of "$pid")" == "sleep 1000 " ]]
+	pm top "$name" | grep -q "sleep 1000"
+	pm pause "$name" >/dev/null
+	[ "$(pm inspect -f '{{.State.Status}}' "$name")" = paused ]
+	[[ "$(awk '/^State:/ {print $2}' "/proc/$pid/status")" == [DT] ]]
+	pm unpause "$name" >/dev/null
+	[ "$(pm inspect -f '{{.State.Status}}' "$name")" = running ]
+	# pid 1 ignores TERM without a handler: podman falls back to KILL after the timeout.
+	pm stop -t 1 "$name" >/dev/null 2>&1
+	[ "$(pm inspect -f '{{.State.Status}}' "$name")" = exited ]
+	pm rm "$name" >/dev/null
+	process_gone "$pid"
+}
+
+@test "podman: a hard limit the host cannot grant fails with the limit named (exit 126)" {
+	local hard
+	hard="$(ulimit -Hn)"
+	if capsh --has-p=cap_sys_resource 2>/dev/null; then skip "this host can raise hard limits"; fi
+	run --separate-stderr pm run --rm --ulimit "nofile=$((hard + 1)):$((hard + 1))" localhost/berth-bb:latest true
+	[ "$status" -eq 126 ]
+	if is_berth; then [[ "$stderr" == *RLIMIT_NOFILE* ]]; fi
+}
