@@ -19,18 +19,6 @@ const std::set<std::string>& long_flags()
     return flags;
 }
 
-// The command word: the first argument that is neither a global flag nor a global flag's value.
-std::string find_command(const std::vector<std::string>& args)
-{
-    static const std::set<std::string> with_value = {"--root", "--log", "--log-format", "--rootless", "--cgroup-manager"};
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a.empty() || a[0] != '-') return a;
-        if (with_value.count(a)) ++i;
-    }
-    return "";
-}
-
 std::string version_text()
 {
     return std::string("berth version ") + BERTH_VERSION + "\ncommit: " + BERTH_COMMIT + "\nspec: " + BERTH_SPEC_VERSION;
@@ -82,7 +70,7 @@ int main(int argc, char** argv)
     args = normalize_single_dash(args, long_flags());
     // An unknown command fails even with --help: engines probe `checkpoint --help` and take
     // exit status 0 as "supported".
-    std::string command = find_command(args);
+    std::string command = find_command(args, {"--root", "--log", "--log-format", "--rootless", "--cgroup-manager"});
     auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == command; });
     if (!command.empty() && known.empty()) {
         Logger log;

@@ -23,4 +23,14 @@ std::vector<std::string> normalize_single_dash(const std::vector<std::string>& a
     return out;
 }
 
+std::string find_command(const std::vector<std::string>& args, const std::set<std::string>& flags_with_value)
+{
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a.empty() || a[0] != '-') return a;
+        if (flags_with_value.count(a)) ++i;
+    }
+    return "";
+}
+
 }  // namespace berth

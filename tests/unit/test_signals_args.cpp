@@ -82,3 +82,13 @@ TEST_CASE("Failure reports: formatted, wrapped outermost first, cut rather than 
     CHECK(std::string(f.msg).rfind("ctx: xxx", 0) == 0);
     CHECK(std::strlen(f.msg) == sizeof f.msg - 1);
 }
+
+TEST_CASE("the command word skips global flags and their values", "[args]")
+{
+    std::set<std::string> with_value{"--root", "--log"};
+    CHECK(berth::find_command({"--root", "/x", "--debug", "create", "c1"}, with_value) == "create");
+    CHECK(berth::find_command({"--root=/x", "--log", "create", "state"}, with_value) == "state");
+    CHECK(berth::find_command({"checkpoint", "--help"}, with_value) == "checkpoint");
+    CHECK(berth::find_command({"--help"}, with_value).empty());
+    CHECK(berth::find_command({}, with_value).empty());
+}

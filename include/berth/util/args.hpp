@@ -12,4 +12,8 @@ namespace berth {
 std::vector<std::string> normalize_single_dash(const std::vector<std::string>& args, const std::set<std::string>& long_flags,
                                                size_t stop = static_cast<size_t>(-1));
 
+// The command word: the first argument that is neither a flag nor the value of one of
+// `flags_with_value` given as a separate argument ("--root X"). Empty when there is none.
+std::string find_command(const std::vector<std::string>& args, const std::set<std::string>& flags_with_value);
+
 }  // namespace berth
