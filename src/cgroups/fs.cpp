@@ -18,35 +18,14 @@ namespace berth::cgroups::fs {
 
 namespace {
 
-// Closes a DIR* opened with fdopendir.
-struct DirCloser {
-    DIR* d;
-    ~DirCloser()
-    {
-        if (d) ::closedir(d);
-    }
-};
-
 // Names of the sub-cgroups of dir; nullopt when dir does not exist.
 std::optional<std::vector<std::string>> subdirs(const std::string& dir)
 {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return std::nullopt;
-        throw_errno("open " + dir);
-    }
-    DIR* d = ::fdopendir(fd);
-    if (!d) {
-        int err = errno;
-        ::close(fd);
-        throw_errno(err, "open " + dir);
-    }
-    DirCloser closer{d};
+    auto entries = read_dir(AT_FDCWD, dir);
+    if (!entries) return std::nullopt;
     std::vector<std::string> out;
-    while (struct dirent* e = ::readdir(d)) {
-        std::string_view n(e->d_name);
-        if (e->d_type == DT_DIR && n != "." && n != "..") out.emplace_back(n);
-    }
+    for (auto& e : *entries)
+        if (e.type == DT_DIR) out.push_back(std::move(e.name));
     return out;
 }
 

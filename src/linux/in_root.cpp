@@ -80,27 +80,23 @@ int create_in_root(int rootfd, std::string_view path, Kind kind, mode_t mode, Fa
 {
     std::string todo(path);
     for (int hops = 0;;) {
-        int fd = open_in_root(rootfd, todo, O_PATH, rf);
-        if (fd >= 0) {
+        Fd fd(open_in_root(rootfd, todo, O_PATH, rf));
+        if (fd) {
             struct stat st;
-            if (::fstat(fd, &st) < 0) {
-                int e = errno;
-                ::close(fd);
-                f.set(e, "stat %.*s", static_cast<int>(path.size()), path.data());
+            if (::fstat(fd.get(), &st) < 0) {
+                f.set(errno, "stat %.*s", static_cast<int>(path.size()), path.data());
                 return -1;
             }
             bool is_dir = S_ISDIR(st.st_mode);
             if (kind == Kind::directory && !is_dir) {
-                ::close(fd);
                 f.set(ENOTDIR, "%.*s", static_cast<int>(path.size()), path.data());
                 return -1;
             }
             if (kind == Kind::file && is_dir) {
-                ::close(fd);
                 f.set(EISDIR, "%.*s", static_cast<int>(path.size()), path.data());
                 return -1;
             }
-            return fd;
+            return fd.release();
         }
         if (errno == ELOOP && rf.no_symlinks) {
             f.set(ELOOP, "%.*s: is or passes through a symlink; refusing", static_cast<int>(path.size()), path.data());
@@ -135,8 +131,8 @@ int create_in_root(int rootfd, std::string_view path, Kind kind, mode_t mode, Fa
         bool last = i + 1 == parts.size();
         int r;
         if (last && kind == Kind::file) {
-            r = ::openat(dir.get(), name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
-            if (r >= 0) ::close(r);
+            Fd created(::openat(dir.get(), name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode));
+            r = created ? 0 : -1;
         } else {
             r = ::mkdirat(dir.get(), name.c_str(), last ? mode : 0755);
         }

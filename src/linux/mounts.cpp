@@ -214,18 +214,17 @@ bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bo
 
 int open_verified_devnull(Failure& f)
 {
-    int fd = ::open("/dev/null", O_PATH | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
+    Fd fd(::open("/dev/null", O_PATH | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd) {
         f.set(errno, "open /dev/null");
         return -1;
     }
     struct stat st;
-    if (::fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
-        ::close(fd);
+    if (::fstat(fd.get(), &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
         f.set(EINVAL, "/dev/null is not the character device 1:3; refusing to mask with it");
         return -1;
     }
-    return fd;
+    return fd.release();
 }
 
 bool mask_path(int rootfd, const std::string& path, int devnull_fd, Fd& empty_dir, Failure& f)

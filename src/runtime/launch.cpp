@@ -190,8 +190,8 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     if (pid == 0) {
         // The container init. Berth's ends of things are closed here; above all the state dir
         // lock, which would otherwise be held until exec and block `berth start`.
-        ::close(parent_end.get());
-        ::close(dir.dirfd());
+        parent_end.reset();
+        ::close(dir.dirfd());  // the lock's fd; this copy of ContainerDir is never destroyed
         sigset_t none;
         ::sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);

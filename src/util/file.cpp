@@ -102,37 +102,49 @@ void write_file_atomic(const std::string& path, std::string_view data, unsigned 
     write_file_atomic(dfd.get(), name, data, mode);
 }
 
-namespace {
-void remove_tree_at(int dirfd, const char* name)
+std::optional<std::vector<DirEntry>> read_dir(int dirfd, const std::string& path)
 {
-    if (::unlinkat(dirfd, name, 0) == 0 || errno == ENOENT) return;
-    if (errno != EISDIR && errno != EPERM) throw_errno(std::string("unlink ") + name);
-    int fd = ::openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return;
-        throw_errno(std::string("open ") + name);
+    Fd fd(::openat(dirfd, path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) return std::nullopt;
+        throw_errno("open " + path);
     }
-    DIR* d = ::fdopendir(fd);
-    if (!d) {
-        ::close(fd);
-        throw_errno(std::string("fdopendir ") + name);
-    }
+    DIR* d = ::fdopendir(fd.get());
+    if (!d) throw_errno("fdopendir " + path);
+    (void)fd.release();  // the DIR* owns it now
     struct Closer {
         DIR* d;
         ~Closer() { ::closedir(d); }
     } closer{d};
+    std::vector<DirEntry> out;
+    errno = 0;
     while (struct dirent* e = ::readdir(d)) {
         std::string_view n(e->d_name);
-        if (n == "." || n == "..") continue;
-        remove_tree_at(::dirfd(d), e->d_name);
+        if (n != "." && n != "..") out.push_back({std::string(n), e->d_type});
     }
-    if (::unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) throw_errno(std::string("rmdir ") + name);
+    if (errno) throw_errno("read directory " + path);
+    return out;
+}
+
+namespace {
+void remove_tree_at(int dirfd, const std::string& name)
+{
+    if (::unlinkat(dirfd, name.c_str(), 0) == 0 || errno == ENOENT) return;
+    if (errno != EISDIR && errno != EPERM) throw_errno("unlink " + name);
+    Fd dir(::openat(dirfd, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dir) {
+        if (errno == ENOENT) return;
+        throw_errno("open " + name);
+    }
+    auto entries = read_dir(dir.get(), ".");
+    for (const auto& e : entries.value_or(std::vector<DirEntry>{})) remove_tree_at(dir.get(), e.name);
+    if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT) throw_errno("rmdir " + name);
 }
 }  // namespace
 
 void remove_tree(const std::string& path)
 {
-    with_context("remove " + path, [&] { remove_tree_at(AT_FDCWD, path.c_str()); });
+    with_context("remove " + path, [&] { remove_tree_at(AT_FDCWD, path); });
 }
 
 std::string path_join(std::string_view a, std::string_view b)

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "berth/util/fd.hpp"
 
@@ -26,6 +27,14 @@ void write_file_atomic(const std::string& path, std::string_view data, unsigned 
 
 // write(2) until done, retrying on EINTR. Returns false with errno set on failure.
 bool write_all(int fd, const void* buf, size_t len) noexcept;
+
+struct DirEntry {
+    std::string name;
+    unsigned char type = 0;  // d_type: DT_DIR, DT_REG, ... (DT_UNKNOWN on some filesystems)
+};
+// Entries of dirfd/path other than "." and "..", without following a symlink at path.
+// nullopt when it does not exist; throws Error otherwise.
+std::optional<std::vector<DirEntry>> read_dir(int dirfd, const std::string& path);
 
 // Removes a directory tree (no symlink following). Missing path is not an error.
 void remove_tree(const std::string& path);
