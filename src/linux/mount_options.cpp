@@ -52,7 +52,7 @@ constexpr PropOption prop_options[] = {
 constexpr std::string_view sb_flags[] = {"sync", "dirsync", "mand", "lazytime"};
 // Defaults, or negations of sb flags: nothing to do.
 constexpr std::string_view no_ops[] = {"defaults", "async", "nomand", "nolazytime", "loud"};
-// Known to runc/crun, not implemented by berth yet.
+// Known to runc/crun; berth refuses them with a clear error rather than ignore them.
 constexpr std::string_view unsupported_options[] = {"idmap", "ridmap", "tmpcopyup", "copy-symlink", "remount"};
 
 bool apply_attr(std::string_view opt, MountOptions& m, bool recursive)
