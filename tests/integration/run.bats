@@ -96,3 +96,30 @@ load helpers
 	[ "$status" -eq 0 ]
 	[ "$output" = run-ok ]
 }
+
+@test "run: signals sent to the runtime in the foreground reach the container" {
+	local id rt_pid tries=50
+	id="$(new_id)"
+	# The init has handlers, so TERM and HUP are delivered to it (pid 1 ignores signals it
+	# has no handler for); each handler leaves a line on stdout.
+	set_cmd 'trap "echo got-HUP" HUP; trap "echo got-TERM; exit 42" TERM; echo ready; while :; do sleep 0.05; done'
+	# Not through `rt`: its timeout wrapper would be the process that gets the signals.
+	"$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$id" </dev/null >"$TESTDIR/out" 2>"$TESTDIR/err" 3>&- 4>&- &
+	rt_pid=$!
+	until grep -q ready "$TESTDIR/out" 2>/dev/null; do
+		((tries-- > 0)) || fail "container did not start: $(cat "$TESTDIR/err")"
+		sleep 0.1
+	done
+	kill -HUP "$rt_pid"
+	tries=50
+	until grep -q got-HUP "$TESTDIR/out"; do
+		((tries-- > 0)) || fail "HUP not forwarded: $(cat "$TESTDIR/out")"
+		sleep 0.1
+	done
+	kill -TERM "$rt_pid"
+	local status=0
+	wait "$rt_pid" || status=$?
+	grep -q got-TERM "$TESTDIR/out"
+	[ "$status" -eq 42 ]
+	root_is_empty
+}
