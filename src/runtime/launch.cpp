@@ -156,7 +156,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     auto& cg = rollback.own_cgroup(cgroups::make_manager(cgroups::Options{
         opts.id, config.linux ? config.linux->cgroups_path : std::string{}, ctx.cgroups_disabled}));
     cg.create();
-    ctx.log.debug("create " + opts.id + ": bundle " + bundle + ", rootfs " + rootfs + ", " + cg.describe());
+    ctx.log.debug_lazy([&] { return "create " + opts.id + ": bundle " + bundle + ", rootfs " + rootfs + ", " + cg.describe(); });
 
     PlanInputs in;
     in.id = opts.id;
@@ -201,9 +201,10 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     child_end.reset();
 
     pid_t init = pid;
-    if (ctx.log.debug_enabled())
-        ctx.log.debug("create " + opts.id + ": cloned " + std::to_string(pid) + (plan.two_stage ? " (two-stage)" : "") +
-                      ", " + std::to_string(plan.mounts.size()) + " mounts");
+    ctx.log.debug_lazy([&] {
+        return "create " + opts.id + ": cloned " + std::to_string(pid) + (plan.two_stage ? " (two-stage)" : "") + ", " +
+               std::to_string(plan.mounts.size()) + " mounts";
+    });
     if (plan.two_stage) {
         for (;;) {
             SyncMsg m = expect(parent_end.get(), "joining namespaces");
@@ -230,7 +231,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     send_or_report(parent_end.get(), SyncType::cgroup_ready);
     SyncMsg ready = expect(parent_end.get(), "setting up the container");
     if (ready.type != SyncType::ready) throw Error("container init sent an unexpected message");
-    ctx.log.debug("create " + opts.id + ": init " + std::to_string(init) + " ready");
+    ctx.log.debug_lazy([&] { return "create " + opts.id + ": init " + std::to_string(init) + " ready"; });
 
     Launched out;
     auto& rec = out.record;
@@ -336,7 +337,7 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
     });
     if (run.detach) return 0;
     int status = wait_foreground(init);
-    ctx.log.debug("run " + opts.id + ": init exited, status " + std::to_string(status));
+    ctx.log.debug_lazy([&] { return "run " + opts.id + ": init exited, status " + std::to_string(status); });
     if (!run.keep) {
         state::ContainerDir dir = ctx.store.open(opts.id);
         destroy_container(ctx, dir, dir.read());

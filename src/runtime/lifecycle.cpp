@@ -32,7 +32,7 @@ bool signal_init(const state::Record& rec, int sig)
     Fd pidfd(os::pidfd_open(rec.pid));
     if (!pidfd) return false;
     auto info = state::read_proc_info(rec.pid);
-    if (!info.exists || info.start_time != rec.init_start_time || info.state == 'Z') return false;
+    if (!state::init_alive(rec, info)) return false;
     if (os::pidfd_send_signal(pidfd.get(), sig) < 0) {
         if (errno == ESRCH) return false;
         throw_errno("signal container init " + std::to_string(rec.pid));
@@ -46,7 +46,7 @@ void wait_init_gone(const state::Record& rec)
     auto deadline = steady_clock::now() + seconds(5);
     for (auto delay = microseconds(200); steady_clock::now() < deadline; delay = std::min(delay * 2, microseconds(50000))) {
         auto info = state::read_proc_info(rec.pid);
-        if (!info.exists || info.start_time != rec.init_start_time || info.state == 'Z') return;
+        if (!state::init_alive(rec, info)) return;
         std::this_thread::sleep_for(delay);
     }
     throw Error("container init " + std::to_string(rec.pid) + " did not exit after SIGKILL");
@@ -141,7 +141,7 @@ void resume_container(const Context& ctx, const std::string& id)
 
 void destroy_container(const Context& ctx, state::ContainerDir& dir, const state::Record& rec)
 {
-    ctx.log.debug("destroy " + rec.id + ": init " + std::to_string(rec.pid));
+    ctx.log.debug_lazy([&] { return "destroy " + rec.id + ": init " + std::to_string(rec.pid); });
     auto cg = cgroup_of(rec);
     if (signal_init(rec, SIGKILL)) wait_init_gone(rec);
     if (cg) {

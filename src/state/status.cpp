@@ -17,6 +17,8 @@ constexpr std::array<std::pair<Status, std::string_view>, 5> names{{
     {Status::paused, "paused"},
 }};
 
+}  // namespace
+
 // The init process is the container's only if it still runs and is the very process we started.
 // A zombie or dead ('X') init has exited: the container is stopped even before it is reaped.
 bool init_alive(const Record& rec, const ProcInfo& proc)
@@ -26,7 +28,6 @@ bool init_alive(const Record& rec, const ProcInfo& proc)
     // recycled pid as the container would let kill/delete signal an unrelated process.
     return proc.start_time == rec.init_start_time;
 }
-}  // namespace
 
 std::string_view to_string(Status s)
 {

@@ -22,6 +22,10 @@ struct ProcInfo;
 //   stored creating                                -> creating
 //   stored created / running / paused              -> paused when `frozen`, else created / running
 //     (runc reports a frozen created container as paused too; otherwise resume would refuse it)
+// Whether proc is still the container's init: alive (not a zombie) and the very process that was
+// started (same start time), so a recycled pid is never taken for it.
+bool init_alive(const Record& rec, const ProcInfo& proc);
+
 Status derive_status(const Record& rec, const ProcInfo& proc, bool frozen = false);
 
 }  // namespace berth::state

@@ -17,6 +17,12 @@ public:
     void open(const std::string& path, LogFormat format, bool debug);
 
     void debug(std::string_view msg) const;
+    // Builds the message only with --debug: the create path must not pay for formatting it.
+    template <class MakeMessage>
+    void debug_lazy(MakeMessage&& make) const
+    {
+        if (debug_) debug(make());
+    }
     void info(std::string_view msg) const;
     void warn(std::string_view msg) const;
     // A failing command calls this exactly once: one line on stderr, one object in the log.
