@@ -63,6 +63,8 @@ rt_raw() { timeout --kill-after=5 "$RT_TIMEOUT" "$RUNTIME" "$@"; }
 	for cmd in start kill delete; do
 		run --separate-stderr rt "$cmd" no-such-container
 		[ "$status" -ne 0 ] || fail "$cmd succeeded"
+		# containerd and CRI-O match this phrase to tell "gone" from a real failure.
+		[[ "$stderr" == *"does not exist"* ]] || fail "$cmd: no 'does not exist' in: $stderr"
 	done
 }
 
@@ -70,11 +72,14 @@ rt_raw() { timeout --kill-after=5 "$RT_TIMEOUT" "$RUNTIME" "$@"; }
 	# Idempotent cleanup, as runc does: callers may retry delete -f.
 	run --separate-stderr rt delete -f no-such-container
 	[ "$status" -eq 0 ]
+	[ -z "$stderr" ] || [[ "$stderr" != *error* ]]
+	root_is_empty
 }
 
 @test "cli: unknown command fails" {
 	run --separate-stderr rt no-such-command
 	[ "$status" -ne 0 ]
+	if is_berth; then [[ "$stderr" == *'unknown command "no-such-command"'* ]]; fi
 }
 
 @test "cli: --version prints a version" {
