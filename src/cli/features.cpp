@@ -1,7 +1,6 @@
-#include <sys/capability.h>
-
 #include <iostream>
 
+#include "berth/linux/capabilities.hpp"
 #include "berth_config.h"
 #include "command.hpp"
 
@@ -12,15 +11,6 @@ namespace {
 // runtime-spec features.md: only what berth really does today.
 nlohmann::ordered_json features()
 {
-    nlohmann::ordered_json caps = nlohmann::ordered_json::array();
-    for (int i = 0; i <= CAP_LAST_CAP; ++i) {
-        char* name = ::cap_to_name(static_cast<cap_value_t>(i));
-        if (!name) continue;
-        std::string n(name);
-        ::cap_free(name);
-        for (auto& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        if (n.rfind("CAP_", 0) == 0) caps.push_back(n);
-    }
     nlohmann::ordered_json j;
     j["ociVersionMin"] = "1.0.0";
     j["ociVersionMax"] = BERTH_SPEC_VERSION;
@@ -34,7 +24,7 @@ nlohmann::ordered_json features()
                          "rnoatime", "rrelatime", "rstrictatime", "rnodiratime", "rdiratime", "rnosymfollow", "rsymfollow"};
     auto& l = j["linux"];
     l["namespaces"] = {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"};
-    l["capabilities"] = caps;
+    l["capabilities"] = os::capability_names();
     l["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}};
     l["seccomp"] = {{"enabled", false}};
     l["apparmor"] = {{"enabled", false}};

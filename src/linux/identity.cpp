@@ -5,11 +5,10 @@
 
 #include <cerrno>
 
+#include "berth/linux/capabilities.hpp"
 #include "berth/linux/process_setup.hpp"
 
 namespace berth::os {
-
-unsigned capability_count() { return static_cast<unsigned>(::cap_max_bits()); }
 
 namespace {
 

@@ -17,10 +17,10 @@ bool apply_rlimits(const std::vector<RlimitSetting>& limits, Failure& f)
             return f.set(e,
                          "setrlimit %s (soft %llu, hard %llu): the hard limit cannot be raised above the current "
                          "hard limit %llu without CAP_SYS_RESOURCE",
-                         l.name, static_cast<unsigned long long>(l.limit.rlim_cur),
+                         l.name.c_str(), static_cast<unsigned long long>(l.limit.rlim_cur),
                          static_cast<unsigned long long>(l.limit.rlim_max),
                          static_cast<unsigned long long>(cur.rlim_max));
-        return f.set(e, "setrlimit %s (soft %llu, hard %llu)", l.name, static_cast<unsigned long long>(l.limit.rlim_cur),
+        return f.set(e, "setrlimit %s (soft %llu, hard %llu)", l.name.c_str(), static_cast<unsigned long long>(l.limit.rlim_cur),
                      static_cast<unsigned long long>(l.limit.rlim_max));
     }
     return true;

@@ -15,13 +15,15 @@
 #include <memory>
 
 #include "berth/cgroups/manager.hpp"
-#include "berth/runtime/init.hpp"
-#include "berth/runtime/lifecycle.hpp"
-#include "berth/runtime/plan_builder.hpp"
+#include "berth/linux/syscalls.hpp"
+#include "berth/runtime/container.hpp"
+#include "berth/runtime/container_init.hpp"
+#include "berth/runtime/container_plan.hpp"
 #include "berth/runtime/supported.hpp"
 #include "berth/runtime/sync.hpp"
-#include "berth/linux/syscalls.hpp"
 #include "berth/spec/parse.hpp"
+#include "berth/spec/version.hpp"
+#include "berth/state/files.hpp"
 #include "berth/state/proc_info.hpp"
 #include "berth/state/record.hpp"
 #include "berth/util/error.hpp"
@@ -30,9 +32,6 @@
 namespace berth::runtime {
 
 namespace {
-
-constexpr const char* exec_fifo_name = "exec.fifo";
-constexpr const char* spec_version = "1.2.0";
 
 std::string absolute(const std::string& path)
 {
@@ -110,11 +109,11 @@ private:
     bool committed_ = false;
 };
 
-void write_id_maps(pid_t pid, const IdMaps& maps)
+void write_id_maps(pid_t pid, const ParentPlan& plan)
 {
     std::string base = "/proc/" + std::to_string(pid);
-    with_context("write uid_map", [&] { write_file(base + "/uid_map", maps.uid_map); });
-    with_context("write gid_map", [&] { write_file(base + "/gid_map", maps.gid_map); });
+    with_context("write uid_map", [&] { write_file(base + "/uid_map", plan.uid_map); });
+    with_context("write gid_map", [&] { write_file(base + "/gid_map", plan.gid_map); });
 }
 
 SyncMsg expect(int fd, const char* waiting_for)
@@ -143,10 +142,19 @@ struct Launched {
     pid_t init = 0;
 };
 
-// The create path shared by create and run. Returns with the init blocked before execve.
+struct Bundle {
+    std::string dir;          // absolute
+    std::string config_text;  // kept in the state dir as read
+    spec::Config config;
+};
+
+// The create path shared by create and run: plan, spawn, and berth's side of the handshake
+// (sync.hpp). Returns with the init blocked before execve.
 Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, state::ContainerDir& dir,
-                Rollback& rollback, const spec::Config& config, const std::string& bundle)
+                Rollback& rollback, const Bundle& b)
 {
+    const spec::Config& config = b.config;
+    const std::string& bundle = b.dir;
     if (::geteuid() != 0) throw Error("rootless containers are not supported by berth yet: run berth as root");
     check_preserved_fds(opts.preserve_fds);
     if (!opts.console_socket.empty()) throw Error("--console-socket: terminals are not supported by berth yet");
@@ -167,24 +175,27 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     in.preserve_fds = opts.preserve_fds;
     in.cgroup_mode = cg.mode();
     in.hierarchies = cg.hierarchies();
-    InitPlan plan = build_plan(config, in, ctx.log);
+    Plan plan = build_plan(config, in, ctx.log);
+    ContainerPlan& cp = plan.container;
+    plan.process.finalize_pointers();
+    Fd exec_fifo;
     if (!for_run) {
-        if (::mkfifoat(dir.dirfd(), exec_fifo_name, 0600) < 0) throw_errno("create exec fifo");
+        if (::mkfifoat(dir.dirfd(), state::exec_fifo_file, 0600) < 0) throw_errno("create exec fifo");
         // Read-write, so the init's read blocks until `start` writes instead of seeing EOF.
-        plan.exec_fifo = openat_or_throw(dir.dirfd(), exec_fifo_name, O_RDWR);
+        exec_fifo = openat_or_throw(dir.dirfd(), state::exec_fifo_file, O_RDWR);
     }
 
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) throw_errno("socketpair");
     Fd parent_end(sv[0]), child_end(sv[1]);
-    if (for_run && plan.two_stage && ::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) throw_errno("become subreaper");
+    if (for_run && cp.two_stage && ::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) throw_errno("become subreaper");
 
     // On cgroup v2 the init (or the intermediate, whose fork inherits it) is born in its cgroup.
     Fd cgroup_dir;
     if (cg.mode() == cgroups::Mode::unified && !in.hierarchies.empty())
         cgroup_dir = open_or_throw(in.hierarchies.front().host_path, O_PATH | O_DIRECTORY);
-    plan.cgroup_at_clone = cgroup_dir || in.hierarchies.empty();
-    uint64_t clone_flags = plan.two_stage ? 0 : (plan.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWCGROUP));
+    cp.cgroup_at_clone = cgroup_dir || in.hierarchies.empty();
+    uint64_t clone_flags = cp.two_stage ? 0 : (cp.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWCGROUP));
     pid_t pid = os::clone_process(clone_flags, cgroup_dir.get());
     if (pid < 0) throw_errno("clone container init");
     if (pid == 0) {
@@ -195,21 +206,22 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         sigset_t none;
         ::sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        run_init(plan, child_end.get());
+        run_container_init(cp, plan.process, StartGate{child_end.get(), exec_fifo.get()});
     }
     rollback.set_child(pid);
     child_end.reset();
 
     pid_t init = pid;
     ctx.log.debug_lazy([&] {
-        return "create " + opts.id + ": cloned " + std::to_string(pid) + (plan.two_stage ? " (two-stage)" : "") + ", " +
-               std::to_string(plan.mounts.size()) + " mounts";
+        return "create " + opts.id + ": cloned " + std::to_string(pid) + (cp.two_stage ? " (two-stage)" : "") + ", " +
+               std::to_string(cp.mounts.size()) + " mounts";
     });
-    if (plan.two_stage) {
+    // Handshake steps 1-3 (two-stage only), then 4 and 5.
+    if (cp.two_stage) {
         for (;;) {
             SyncMsg m = expect(parent_end.get(), "joining namespaces");
             if (m.type == SyncType::userns_ready) {
-                write_id_maps(pid, plan.id_maps);
+                write_id_maps(pid, plan.parent);
                 send_or_report(parent_end.get(), SyncType::go);
             } else if (m.type == SyncType::init_pid) {
                 init = m.pid;
@@ -219,23 +231,31 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         }
         ::waitpid(pid, nullptr, 0);
         rollback.child_reaped();
-    } else if (plan.new_namespaces & CLONE_NEWUSER) {
-        write_id_maps(pid, plan.id_maps);
+    } else if (cp.new_namespaces & CLONE_NEWUSER) {
+        write_id_maps(pid, plan.parent);
     }
     send_or_report(parent_end.get(), SyncType::go);
-    if (!plan.cgroup_at_clone) cg.add_process(init);
-    if (plan.oom_score_adj)
+    if (!cp.cgroup_at_clone) cg.add_process(init);
+    if (plan.parent.oom_score_adj)
         with_context("set oom_score_adj", [&] {
-            write_file("/proc/" + std::to_string(init) + "/oom_score_adj", std::to_string(*plan.oom_score_adj));
+            write_file("/proc/" + std::to_string(init) + "/oom_score_adj", std::to_string(*plan.parent.oom_score_adj));
         });
     send_or_report(parent_end.get(), SyncType::cgroup_ready);
+    // While the init builds its rootfs: keep the config with the container (exec, update,
+    // events and hooks read it later, whatever happens to the bundle).
+    dir.write_config(b.config_text);
     SyncMsg ready = expect(parent_end.get(), "setting up the container");
+    if (ready.type == SyncType::hooks) {
+        // Step 6-7: createRuntime hooks run here, once the hooks work sets pause_before_pivot.
+        send_or_report(parent_end.get(), SyncType::resume);
+        ready = expect(parent_end.get(), "setting up the container");
+    }
     if (ready.type != SyncType::ready) throw Error("container init sent an unexpected message");
     ctx.log.debug_lazy([&] { return "create " + opts.id + ": init " + std::to_string(init) + " ready"; });
 
     Launched out;
     auto& rec = out.record;
-    rec.oci_version = spec_version;
+    rec.oci_version = spec::spec_version;
     rec.id = opts.id;
     rec.status = state::Status::created;
     rec.pid = init;
@@ -244,7 +264,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     rec.created = state::now_rfc3339();
     rec.annotations = config.annotations;
     rec.init_start_time = state::read_proc_info(init).start_time;
-    rec.own_pid_namespace = (plan.new_namespaces & CLONE_NEWPID) != 0;
+    rec.own_pid_namespace = (cp.new_namespaces & CLONE_NEWPID) != 0;
     rec.cgroup = cg.to_json();
     out.sync = std::move(parent_end);
     out.init = init;
@@ -283,17 +303,13 @@ int wait_foreground(pid_t init)
     }
 }
 
-struct Bundle {
-    std::string dir;  // absolute
-    spec::Config config;
-};
-
-// The bundle's config, parsed and checked for fields berth cannot honour yet.
+// The bundle's config, read once, parsed and checked for fields berth cannot honour yet.
 Bundle load_bundle(const Context& ctx, const CreateOptions& opts)
 {
     Bundle b;
     b.dir = absolute(opts.bundle.empty() ? "." : opts.bundle);
-    b.config = spec::load_config(b.dir);
+    b.config_text = read_file(path_join(b.dir, state::config_file));
+    b.config = spec::parse_config(b.config_text, state::config_file);
     check_supported(b.config, ctx.log);
     return b;
 }
@@ -303,10 +319,10 @@ Bundle load_bundle(const Context& ctx, const CreateOptions& opts)
 void create_container(const Context& ctx, const CreateOptions& opts)
 {
     with_context("create " + opts.id, [&] {
-        auto [bundle, config] = load_bundle(ctx, opts);
+        Bundle b = load_bundle(ctx, opts);
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
-        Launched l = launch(ctx, opts, false, dir, rollback, config, bundle);
+        Launched l = launch(ctx, opts, false, dir, rollback, b);
         dir.write(l.record);
         write_pid_file(opts.pid_file, l.init);
         rollback.commit();
@@ -317,14 +333,14 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
 {
     pid_t init = 0;
     with_context("run " + opts.id, [&] {
-        auto [bundle, config] = load_bundle(ctx, opts);
+        Bundle b = load_bundle(ctx, opts);
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
         // SIGCHLD and the forwarded signals stay pending from here until the wait loop reads
         // them; the init unblocks everything for itself.
         sigset_t set = forwarded_signals();
         if (!run.detach) ::sigprocmask(SIG_BLOCK, &set, nullptr);
-        Launched l = launch(ctx, opts, true, dir, rollback, config, bundle);
+        Launched l = launch(ctx, opts, true, dir, rollback, b);
         l.record.status = state::Status::running;
         dir.write(l.record);
         write_pid_file(opts.pid_file, l.init);
@@ -338,10 +354,7 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
     if (run.detach) return 0;
     int status = wait_foreground(init);
     ctx.log.debug_lazy([&] { return "run " + opts.id + ": init exited, status " + std::to_string(status); });
-    if (!run.keep) {
-        state::ContainerDir dir = ctx.store.open(opts.id);
-        destroy_container(ctx, dir, dir.read());
-    }
+    if (!run.keep) Container::open(ctx, opts.id).destroy(ctx.log);
     return status;
 }
 

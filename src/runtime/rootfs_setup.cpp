@@ -14,7 +14,7 @@ namespace berth::runtime {
 
 namespace {
 
-bool enter_root(const InitPlan& plan, int rootfd, Failure& f)
+bool pivot(const ContainerPlan& plan, int rootfd, Failure& f)
 {
     if (::fchdir(rootfd) < 0) return f.set(errno, "chdir to rootfs %s", plan.rootfs.c_str());
     if (plan.no_pivot) {
@@ -33,20 +33,20 @@ bool enter_root(const InitPlan& plan, int rootfd, Failure& f)
 
 }  // namespace
 
-bool setup_rootfs(const InitPlan& plan, Failure& f) noexcept
+bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
 {
-    // Shared propagation is applied last: set at the start it would leak every mount made here.
+    // Shared propagation is applied last (enter_rootfs): set at the start it would leak every
+    // mount made here.
     uint64_t start_prop = plan.rootfs_propagation;
-    bool wants_shared = start_prop & MS_SHARED;
-    if (wants_shared) start_prop = MS_SLAVE | MS_REC;
+    if (start_prop & MS_SHARED) start_prop = MS_SLAVE | MS_REC;
     if (::mount(nullptr, "/", nullptr, start_prop, nullptr) < 0) return f.set(errno, "set propagation of /");
     // pivot_root needs the rootfs to be a mount point.
     if (::mount(plan.rootfs.c_str(), plan.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
         return f.set(errno, "bind rootfs %s", plan.rootfs.c_str());
-    Fd root(::open(plan.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    root.reset(::open(plan.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) return f.set(errno, "open rootfs %s", plan.rootfs.c_str());
 
-    bool in_userns = (plan.new_namespaces & CLONE_NEWUSER) || plan.join_user;
+    bool in_userns = plan.in_user_namespace();
     for (const auto& m : plan.mounts)
         if (!os::mount_step(root.get(), m, plan.cgroup_mounts, in_userns, f)) return false;
     if (plan.dev_is_tmpfs) {
@@ -70,9 +70,13 @@ bool setup_rootfs(const InitPlan& plan, Failure& f) noexcept
     }
     for (const auto& p : plan.readonly_paths)
         if (!os::readonly_path(root.get(), p, f)) return false;
+    return true;
+}
 
-    if (!enter_root(plan, root.get(), f)) return false;
-    if (wants_shared && ::mount(nullptr, "/", nullptr, plan.rootfs_propagation, nullptr) < 0)
+bool enter_rootfs(const ContainerPlan& plan, int rootfd, Failure& f) noexcept
+{
+    if (!pivot(plan, rootfd, f)) return false;
+    if ((plan.rootfs_propagation & MS_SHARED) && ::mount(nullptr, "/", nullptr, plan.rootfs_propagation, nullptr) < 0)
         return f.set(errno, "set rootfs propagation");
     if (plan.readonly_root) {
         struct mount_attr a {};

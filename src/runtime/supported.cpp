@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "berth/linux/mount_options.hpp"
 #include "berth/spec/resources_fields.hpp"
 #include "berth/util/error.hpp"
 
@@ -50,17 +51,37 @@ void check_linux(const spec::Linux& l, const Logger& log)
             log.warn("config.json: " + field + ": resource limits are not applied yet; ignored");
 }
 
+void check_mounts(const spec::Config& config)
+{
+    for (size_t i = 0; i < config.mounts.size(); ++i) {
+        const auto& m = config.mounts[i];
+        std::string where = ".mounts[" + std::to_string(i) + "]";
+        if (!m.uid_mappings.empty() || !m.gid_mappings.empty()) unsupported(where + ".uidMappings", "id-mapped mounts");
+        auto opts = os::parse_mount_options(m.options);
+        if (!opts.unsupported.empty())
+            unsupported(where + ".options", "mount option \"" + opts.unsupported.front() + "\"");
+    }
+}
+
+// berth never mounts in the host's namespace: without a mount namespace runc mounts the
+// config's mounts on the host and leaves them there.
+void check_mount_namespace(const spec::Config& config)
+{
+    if (config.linux)
+        for (const auto& ns : config.linux->namespaces)
+            if (ns.type == spec::NamespaceType::mount) return;
+    throw Error("config.json: .linux.namespaces: a mount namespace is required (berth never mounts in the host's)");
+}
+
 }  // namespace
 
 void check_supported(const spec::Config& config, const Logger& log)
 {
+    if (!config.process) throw Error("config.json: .process: required to create a container");
     check_hooks(config);
-    if (config.process) check_process(*config.process);
-    for (size_t i = 0; i < config.mounts.size(); ++i) {
-        const auto& m = config.mounts[i];
-        if (!m.uid_mappings.empty() || !m.gid_mappings.empty())
-            unsupported(".mounts[" + std::to_string(i) + "].uidMappings", "id-mapped mounts");
-    }
+    check_process(*config.process);
+    check_mounts(config);
+    check_mount_namespace(config);
     if (config.linux) check_linux(*config.linux, log);
 }
 

@@ -1,6 +1,7 @@
 #include "berth/runtime/sync.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -8,23 +9,42 @@
 namespace berth::runtime {
 
 namespace {
-bool send_msg(int fd, const SyncMsg& m) noexcept
+
+bool send_msg(int fd, const SyncMsg& m, int pass_fd) noexcept
 {
+    struct iovec iov {};
+    iov.iov_base = const_cast<SyncMsg*>(&m);
+    iov.iov_len = sizeof m;
+    struct msghdr h {};
+    h.msg_iov = &iov;
+    h.msg_iovlen = 1;
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    if (pass_fd >= 0) {
+        std::memset(control, 0, sizeof control);
+        h.msg_control = control;
+        h.msg_controllen = sizeof control;
+        struct cmsghdr* c = CMSG_FIRSTHDR(&h);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+    }
     for (;;) {
-        ssize_t n = ::send(fd, &m, sizeof m, MSG_NOSIGNAL);
+        ssize_t n = ::sendmsg(fd, &h, MSG_NOSIGNAL);
         if (n == static_cast<ssize_t>(sizeof m)) return true;
         if (n < 0 && errno == EINTR) continue;
         return false;
     }
 }
+
 }  // namespace
 
-bool sync_send(int fd, SyncType type, int32_t pid) noexcept
+bool sync_send(int fd, SyncType type, int32_t pid, int pass_fd) noexcept
 {
     SyncMsg m;
     m.type = type;
     m.pid = pid;
-    return send_msg(fd, m);
+    return send_msg(fd, m, pass_fd);
 }
 
 bool sync_send_failure(int fd, const Failure& f) noexcept
@@ -32,16 +52,33 @@ bool sync_send_failure(int fd, const Failure& f) noexcept
     SyncMsg m;
     m.type = SyncType::error;
     m.failure = f;
-    return send_msg(fd, m);
+    return send_msg(fd, m, -1);
 }
 
-int sync_recv(int fd, SyncMsg& msg) noexcept
+int sync_recv(int fd, SyncMsg& msg, Fd* received) noexcept
 {
+    struct iovec iov {};
+    iov.iov_base = &msg;
+    iov.iov_len = sizeof msg;
+    struct msghdr h {};
+    h.msg_iov = &iov;
+    h.msg_iovlen = 1;
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    h.msg_control = control;
+    h.msg_controllen = sizeof control;
     for (;;) {
-        ssize_t n = ::recv(fd, &msg, sizeof msg, 0);
-        if (n == static_cast<ssize_t>(sizeof msg)) return 1;
-        if (n == 0) return 0;
+        ssize_t n = ::recvmsg(fd, &h, MSG_CMSG_CLOEXEC);
         if (n < 0 && errno == EINTR) continue;
+        if (n > 0)
+            for (struct cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
+                if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+                int got;
+                std::memcpy(&got, CMSG_DATA(c), sizeof got);
+                Fd owned(got);
+                if (received) *received = std::move(owned);
+            }
+        if (n == static_cast<ssize_t>(sizeof msg)) return (h.msg_flags & MSG_CTRUNC) ? (errno = EPROTO, -1) : 1;
+        if (n == 0) return 0;
         if (n < 0 && errno == ECONNRESET) return 0;
         if (n > 0) errno = EPROTO;
         return -1;

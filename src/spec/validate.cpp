@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "berth/linux/capabilities.hpp"
 #include "validate_util.hpp"
 
 namespace berth::spec {
@@ -34,9 +35,14 @@ void check_mounts(const Checker& c, const std::vector<Mount>& mounts)
 {
     for (size_t i = 0; i < mounts.size(); ++i) {
         std::string p = item(".mounts", i);
-        c.absolute(field(p, "destination"), mounts[i].destination);
-        check_id_mappings(c, field(p, "uidMappings"), mounts[i].uid_mappings);
-        check_id_mappings(c, field(p, "gidMappings"), mounts[i].gid_mappings);
+        const Mount& m = mounts[i];
+        c.absolute(field(p, "destination"), m.destination);
+        bool bind = m.type == "bind";
+        for (const auto& o : m.options) bind = bind || o == "bind" || o == "rbind";
+        if (bind && m.source.empty()) c.fail(field(p, "source"), "required for a bind mount");
+        if (!bind && m.type.empty()) c.fail(field(p, "type"), "required for a mount that is not a bind mount");
+        check_id_mappings(c, field(p, "uidMappings"), m.uid_mappings);
+        check_id_mappings(c, field(p, "gidMappings"), m.gid_mappings);
     }
 }
 
@@ -75,7 +81,7 @@ void check_capabilities(const Checker& c, std::string_view path, const Capabilit
 {
     auto check = [&](std::string_view set, const std::vector<std::string>& names) {
         for (size_t i = 0; i < names.size(); ++i)
-            if (!capability_from_name(names[i]))
+            if (!os::capability_from_name(names[i]))
                 c.fail(item(field(path, set), i), "unknown capability " + in_quotes(names[i]));
     };
     check("bounding", caps.bounding);

@@ -5,21 +5,27 @@
 
 #include <cerrno>
 
+#include "berth/state/files.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
 
 namespace berth::state {
 
 namespace {
-constexpr const char* state_file = "state.json";
 // The record carries annotations and config details: readable by root only.
 constexpr unsigned state_file_mode = 0600;
 }  // namespace
 
 std::string ContainerDir::state_path() const { return path_join(path_, state_file); }
 
+void ContainerDir::require_lock(const char* what) const
+{
+    if (!locked_) throw Error(std::string(what) + " container \"" + id_ + "\": opened read-only");
+}
+
 void ContainerDir::write(const Record& rec)
 {
+    require_lock("write state for");
     if (removed_) throw Error("write state for container \"" + id_ + "\": container directory was removed");
     if (rec.id != id_) throw Error("write state for container \"" + id_ + "\": record has id \"" + rec.id + "\"");
     with_context("write state " + state_path(), [&] {
@@ -57,8 +63,25 @@ bool ContainerDir::has_record() const
     throw_errno("stat " + state_path());
 }
 
+void ContainerDir::write_config(std::string_view text)
+{
+    require_lock("store config of");
+    with_context("write " + path_join(path_, config_file),
+                 [&] { write_file_atomic(dir_.get(), config_file, text, state_file_mode); });
+}
+
+std::string ContainerDir::read_config() const
+{
+    return with_context("read " + path_join(path_, config_file), [&] {
+        Fd fd(::openat(dir_.get(), config_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        if (!fd) throw_errno("open");
+        return read_fd(fd.get());
+    });
+}
+
 void ContainerDir::remove()
 {
+    require_lock("remove");
     // By path: the identity of <root>/<id> was checked under the lock we still hold, and every
     // writer of the root takes that lock, so the path still names this directory.
     remove_tree(path_);

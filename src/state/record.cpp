@@ -26,8 +26,6 @@ constexpr const char* k_owner = "owner";
 constexpr const char* k_init_start_time = "initStartTime";
 constexpr const char* k_own_pid_ns = "ownPidNamespace";
 constexpr const char* k_cgroup = "cgroup";
-constexpr const char* k_config_digest = "configDigest";
-constexpr const char* k_systemd_cgroup = "systemdCgroup";
 
 [[noreturn]] void malformed(const std::string& why) { throw Error("malformed state: " + why); }
 
@@ -87,8 +85,6 @@ json to_json(const Record& rec)
         {k_init_start_time, rec.init_start_time},
         {k_own_pid_ns, rec.own_pid_namespace},
         {k_cgroup, rec.cgroup},
-        {k_config_digest, rec.config_digest},
-        {k_systemd_cgroup, rec.systemd_cgroup},
     };
 }
 
@@ -113,9 +109,7 @@ Record record_from_json(const json& j)
     read_string(j, k_rootfs, rec.rootfs);
     read_string(j, k_created, rec.created);
     read_string(j, k_owner, rec.owner);
-    read_string(j, k_config_digest, rec.config_digest);
     read_bool(j, k_own_pid_ns, rec.own_pid_namespace);
-    read_bool(j, k_systemd_cgroup, rec.systemd_cgroup);
 
     if (const json* a = field(j, k_annotations, false); a && !a->is_null()) {
         if (!a->is_object()) malformed("field \"annotations\" is not an object");

@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "berth/state/container_id.hpp"
+#include "berth/state/files.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
 
@@ -29,7 +30,6 @@ constexpr mode_t root_mode = 0700;
 // 0711 like runc: other users may traverse to files the container init opens by path after it
 // has changed its uid (the root itself stays 0700, so this only matters inside user namespaces).
 constexpr mode_t container_dir_mode = 0711;
-constexpr const char* state_file = "state.json";
 
 Error exists_error(const std::string& id) { return Error("container with id exists: " + id); }
 Error missing_error(const std::string& id) { return Error("container \"" + id + "\" does not exist"); }
@@ -116,7 +116,7 @@ ContainerDir Store::create(std::string_view id_view) const
 
     if (::renameat2(root.get(), tmp.name.c_str(), root.get(), id.c_str(), RENAME_NOREPLACE) == 0) {
         tmp.armed = false;
-        return ContainerDir(std::move(id), std::move(path), std::move(dir));
+        return ContainerDir(std::move(id), std::move(path), std::move(dir), true);
     }
     if (errno == EEXIST) throw exists_error(id);
     if (errno != EINVAL && errno != ENOSYS) throw_errno("rename to " + path);
@@ -135,7 +135,7 @@ ContainerDir Store::create(std::string_view id_view) const
     if (!dir) throw_errno("open " + path);
     lock_exclusive(dir.get(), path);
     undo.armed = false;
-    return ContainerDir(std::move(id), std::move(path), std::move(dir));
+    return ContainerDir(std::move(id), std::move(path), std::move(dir), true);
 }
 
 ContainerDir Store::open(std::string_view id_view) const
@@ -167,8 +167,21 @@ ContainerDir Store::open(std::string_view id_view) const
             if (errno == ENOENT) throw missing_error(id);
             throw_errno("stat " + path);
         }
-        if (same_inode(locked, current)) return ContainerDir(std::move(id), std::move(path), std::move(dir));
+        if (same_inode(locked, current)) return ContainerDir(std::move(id), std::move(path), std::move(dir), true);
     }
+}
+
+ContainerDir Store::inspect(std::string_view id_view) const
+{
+    validate_container_id(id_view);
+    std::string id(id_view);
+    std::string path = path_join(root_, id);
+    Fd dir = open_dir_at(AT_FDCWD, path, O_NOFOLLOW);
+    if (!dir) {
+        if (errno == ENOENT || errno == ENOTDIR) throw missing_error(id);
+        throw_errno("open " + path);
+    }
+    return ContainerDir(std::move(id), std::move(path), std::move(dir), false);
 }
 
 std::vector<std::string> Store::list() const

@@ -1,4 +1,4 @@
-// config.json -> InitPlan translation, and the check for fields berth does not implement.
+// config.json -> Plan (container, process, parent) translation, and the check for fields berth does not implement.
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
-#include "berth/runtime/plan_builder.hpp"
+#include "berth/runtime/container_plan.hpp"
 #include "berth/runtime/supported.hpp"
 #include "berth/spec/default_spec.hpp"
 #include "berth/spec/parse.hpp"
@@ -49,7 +49,7 @@ spec::Config config_with(const std::function<void(nlohmann::ordered_json&)>& edi
     return spec::parse_config(j.dump());
 }
 
-runtime::InitPlan plan_for(const spec::Config& c, const Bundle& b)
+runtime::Plan plan_for(const spec::Config& c, const Bundle& b)
 {
     Logger log;
     return runtime::build_plan(c, b.inputs(), log);
@@ -60,7 +60,10 @@ runtime::InitPlan plan_for(const spec::Config& c, const Bundle& b)
 TEST_CASE("plan: the default spec", "[plan]")
 {
     Bundle b;
-    auto plan = plan_for(config_with([](auto&) {}), b);
+    auto full = plan_for(config_with([](auto&) {}), b);
+    const auto& plan = full.container;
+    auto& proc = full.process;
+    proc.finalize_pointers();
     CHECK(plan.new_namespaces == (CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS | CLONE_NEWCGROUP));
     CHECK_FALSE(plan.two_stage);
     CHECK(plan.hostname == std::optional<std::string>("berth"));
@@ -73,20 +76,20 @@ TEST_CASE("plan: the default spec", "[plan]")
     REQUIRE(plan.cgroup_mounts.v1.size() == 2);
     CHECK(plan.cgroup_mounts.v1[0].host_path == "/sys/fs/cgroup/memory/berth/c1");
     // CAP_AUDIT_WRITE (29), CAP_KILL (5), CAP_NET_BIND_SERVICE (10); nothing inheritable (#7).
-    CHECK(plan.caps.present);
-    CHECK(plan.caps.bounding == 0x20000420);
-    CHECK(plan.caps.effective == 0x20000420);
-    CHECK(plan.caps.inheritable == 0);
-    CHECK(plan.caps.ambient == 0);
-    REQUIRE(plan.rlimits.size() == 1);
-    CHECK(plan.rlimits[0].limit.rlim_max == 1024);
-    CHECK(plan.no_new_privileges);
+    CHECK(proc.caps.present);
+    CHECK(proc.caps.bounding == 0x20000420);
+    CHECK(proc.caps.effective == 0x20000420);
+    CHECK(proc.caps.inheritable == 0);
+    CHECK(proc.caps.ambient == 0);
+    REQUIRE(proc.rlimits.size() == 1);
+    CHECK(proc.rlimits[0].limit.rlim_max == 1024);
+    CHECK(proc.no_new_privileges);
     CHECK(plan.keyring_name == "_ses.c1");
     // HOME comes from the rootfs's /etc/passwd when the env lacks it.
-    CHECK(plan.env.back() == "HOME=/root");
-    REQUIRE(plan.argv.size() == plan.args.size() + 1);
-    CHECK(plan.argv.back() == nullptr);
-    CHECK(std::string(plan.argv[0]) == "sh");
+    CHECK(proc.env.back() == "HOME=/root");
+    REQUIRE(proc.argv.size() == proc.args.size() + 1);
+    CHECK(proc.argv.back() == nullptr);
+    CHECK(std::string(proc.argv[0]) == "sh");
 }
 
 TEST_CASE("plan: relative bind sources are taken from the bundle", "[plan]")
@@ -95,7 +98,7 @@ TEST_CASE("plan: relative bind sources are taken from the bundle", "[plan]")
     auto plan = plan_for(config_with([](auto& j) {
         j["mounts"].push_back({{"destination", "/data"}, {"type", "bind"}, {"source", "vol"}, {"options", {"rbind", "ro"}}});
     }), b);
-    const auto& m = plan.mounts.back();
+    const auto& m = plan.container.mounts.back();
     CHECK(m.kind == os::MountStep::Kind::bind);
     CHECK(m.source == b.dir + "/vol");
     CHECK(m.opts.recursive);
@@ -105,10 +108,11 @@ TEST_CASE("plan: relative bind sources are taken from the bundle", "[plan]")
 TEST_CASE("plan: joining namespaces by path", "[plan]")
 {
     Bundle b;
-    auto plan = plan_for(config_with([](auto& j) {
+    auto full = plan_for(config_with([](auto& j) {
         for (auto& ns : j["linux"]["namespaces"])
             if (ns["type"] == "network") ns["path"] = "/proc/self/ns/net";
     }), b);
+    const auto& plan = full.container;
     CHECK_FALSE((plan.new_namespaces & CLONE_NEWNET));
     REQUIRE(plan.joins.size() == 1);
     CHECK(plan.joins[0].nstype == CLONE_NEWNET);
@@ -119,38 +123,49 @@ TEST_CASE("plan: joining namespaces by path", "[plan]")
 TEST_CASE("plan: a new user namespace plus a joined one needs the intermediate process", "[plan]")
 {
     Bundle b;
-    auto plan = plan_for(config_with([](auto& j) {
+    auto full = plan_for(config_with([](auto& j) {
         j["linux"]["namespaces"].push_back({{"type", "user"}});
         j["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
         j["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
         for (auto& ns : j["linux"]["namespaces"])
             if (ns["type"] == "ipc") ns["path"] = "/proc/self/ns/ipc";
     }), b);
+    const auto& plan = full.container;
     CHECK(plan.two_stage);
-    CHECK(plan.id_maps.uid_map == "0 100000 65536\n");
+    CHECK(full.parent.uid_map == "0 100000 65536\n");
 }
 
-TEST_CASE("plan: errors name the JSON path", "[plan]")
+TEST_CASE("plan: a namespace path that cannot be opened names its JSON path", "[plan]")
 {
     Bundle b;
-    auto msg = [&](const std::function<void(nlohmann::ordered_json&)>& edit) {
-        try {
-            plan_for(config_with(edit), b);
-        } catch (const Error& e) {
-            return std::string(e.what());
-        }
-        return std::string("no error");
-    };
-    CHECK_THAT(msg([](auto& j) { j["mounts"][1]["options"].push_back("idmap"); }),
-               Catch::Contains(".mounts[1].options") && Catch::Contains("idmap"));
-    CHECK_THAT(msg([](auto& j) {
-                   auto& ns = j["linux"]["namespaces"];
-                   for (size_t i = 0; i < ns.size(); ++i)
-                       if (ns[i]["type"] == "mount") ns.erase(i);
-               }),
-               Catch::Contains("mount namespace is required"));
-    CHECK_THAT(msg([](auto& j) { j["linux"]["namespaces"][0]["path"] = "/nonexistent/ns"; }),
-               Catch::Contains(".linux.namespaces[0].path") && Catch::Contains("no such file or directory"));
+    try {
+        plan_for(config_with([](auto& j) { j["linux"]["namespaces"][0]["path"] = "/nonexistent/ns"; }), b);
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains(".linux.namespaces[0].path") && Catch::Contains("no such file or directory"));
+    }
+}
+
+TEST_CASE("plan: a process from process.json plans like config.json's", "[plan]")
+{
+    auto p = spec::parse_process(R"({"args":["top","-b"],"cwd":"/tmp","env":["PATH=/bin"],
+        "user":{"uid":1000,"gid":100,"additionalGids":[5]},"rlimits":[{"type":"RLIMIT_NOFILE","soft":10,"hard":20}],
+        "capabilities":{"bounding":["CAP_KILL"],"effective":["CAP_KILL"],"permitted":["CAP_KILL"]}})",
+                                 "process.json");
+    Logger log;
+    auto plan = runtime::build_process_plan(p, runtime::ProcessSource{"process.json", ""}, -1, 2, log);
+    plan.finalize_pointers();
+    CHECK(plan.cwd == "/tmp");
+    CHECK(plan.path_env == "/bin");
+    CHECK(plan.env.back() == "HOME=/");  // no root to read /etc/passwd from
+    CHECK(plan.identity.uid == 1000);
+    CHECK(plan.identity.additional_gids == std::vector<gid_t>{5});
+    CHECK(plan.caps.bounding == (uint64_t{1} << 5));
+    REQUIRE(plan.rlimits.size() == 1);
+    CHECK(plan.rlimits[0].name == "RLIMIT_NOFILE");
+    CHECK(plan.rlimits[0].limit.rlim_cur == 10);
+    CHECK(plan.preserve_fds == 2);
+    CHECK(std::string(plan.argv[1]) == "-b");
 }
 
 TEST_CASE("unsupported fields fail with their path instead of being ignored", "[plan]")
@@ -170,6 +185,15 @@ TEST_CASE("unsupported fields fail with their path instead of being ignored", "[
     CHECK_THAT(msg([](auto& j) { j["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_ALLOW"}}; }),
                Catch::Contains(".linux.seccomp"));
     CHECK_THAT(msg([](auto& j) { j["process"]["apparmorProfile"] = "x"; }), Catch::Contains(".process.apparmorProfile"));
+    CHECK_THAT(msg([](auto& j) { j["mounts"][1]["options"].push_back("idmap"); }),
+               Catch::Contains(".mounts[1].options") && Catch::Contains("idmap"));
+    CHECK_THAT(msg([](auto& j) {
+                   auto& ns = j["linux"]["namespaces"];
+                   for (size_t i = 0; i < ns.size(); ++i)
+                       if (ns[i]["type"] == "mount") ns.erase(i);
+               }),
+               Catch::Contains("mount namespace is required"));
+    CHECK_THAT(msg([](auto& j) { j.erase("process"); }), Catch::Contains(".process: required"));
 }
 
 TEST_CASE("home directory from /etc/passwd", "[plan]")

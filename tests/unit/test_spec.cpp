@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "berth/linux/capabilities.hpp"
 #include "berth/spec/config.hpp"
 #include "berth/spec/default_spec.hpp"
 #include "berth/spec/parse.hpp"
@@ -574,10 +575,14 @@ TEST_CASE("spec: name tables", "[spec]")
         CHECK(spec::namespace_type_from_string(spec::to_string(t)) == t);
     CHECK(spec::to_string(spec::NamespaceType::network) == "network");
     CHECK_FALSE(spec::namespace_type_from_string("net"));
-    CHECK(spec::capability_from_name("CAP_CHOWN") == 0);
-    CHECK(spec::capability_from_name("CAP_SYS_ADMIN") == 21);
-    CHECK(spec::capability_from_name("CAP_CHECKPOINT_RESTORE") == 40);
-    CHECK_FALSE(spec::capability_from_name("CAP_chown"));
+    CHECK(berth::os::capability_from_name("CAP_CHOWN") == 0);
+    CHECK(berth::os::capability_from_name("CAP_SYS_ADMIN") == 21);
+    CHECK(berth::os::capability_from_name("CAP_CHECKPOINT_RESTORE") == 40);
+    CHECK_FALSE(berth::os::capability_from_name("CAP_chown"));
+    CHECK_FALSE(berth::os::capability_from_name("cap_chown"));  // libcap would take these; the spec does not
+    CHECK_FALSE(berth::os::capability_from_name("5"));
+    CHECK(berth::os::capability_name(21) == "CAP_SYS_ADMIN");
+    CHECK(berth::os::capability_names().front() == "CAP_CHOWN");
     CHECK(spec::rlimit_from_name("RLIMIT_NOFILE") == RLIMIT_NOFILE);
     CHECK(spec::rlimit_from_name("RLIMIT_RTTIME") == RLIMIT_RTTIME);
     CHECK_FALSE(spec::rlimit_from_name("NOFILE"));

@@ -63,8 +63,6 @@ Record sample_record(const std::string& id)
     r.init_start_time = 987654;
     r.own_pid_namespace = false;
     r.cgroup = nlohmann::json{{"path", "/sys/fs/cgroup/berth/" + id}, {"v2", true}};
-    r.config_digest = "sha256:abc";
-    r.systemd_cgroup = true;
     return r;
 }
 
@@ -288,8 +286,6 @@ TEST_CASE("record JSON round trip", "[state][record]")
     CHECK(back.init_start_time == r.init_start_time);
     CHECK(back.own_pid_namespace == r.own_pid_namespace);
     CHECK(back.cgroup == r.cgroup);
-    CHECK(back.config_digest == r.config_digest);
-    CHECK(back.systemd_cgroup == r.systemd_cgroup);
 
     // Defaults survive too (null cgroup, empty annotations).
     Record plain;

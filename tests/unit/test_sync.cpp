@@ -1,5 +1,6 @@
 // The parent/child protocol: fixed-size messages over SOCK_SEQPACKET, failures with errno and
 // context, and EOF when the peer is gone (what berth sees when the init exec'd or died).
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -57,4 +58,36 @@ TEST_CASE("sync: the peer closing reads as 0, a send to it fails", "[sync]")
     CHECK(sync_recv(b.get(), m) == 0);
     CHECK_FALSE(sync_send(b.get(), SyncType::go));
     CHECK(errno == EPIPE);
+}
+
+TEST_CASE("sync: a message carries an fd that works on the other side", "[sync]")
+{
+    auto [a, b] = seqpacket_pair();
+    int p[2];
+    REQUIRE(::pipe2(p, O_CLOEXEC) == 0);
+    Fd rd(p[0]), wr(p[1]);
+    REQUIRE(sync_send(a.get(), SyncType::hooks, 0, wr.get()));
+    wr.reset();  // the receiver's copy is now the only write end
+    SyncMsg m;
+    Fd got;
+    REQUIRE(sync_recv(b.get(), m, &got) == 1);
+    CHECK(m.type == SyncType::hooks);
+    REQUIRE(got);
+    CHECK((::fcntl(got.get(), F_GETFD) & FD_CLOEXEC) != 0);
+    REQUIRE(::write(got.get(), "x", 1) == 1);
+    char c = 0;
+    REQUIRE(::read(rd.get(), &c, 1) == 1);
+    CHECK(c == 'x');
+    got.reset();
+    CHECK(::read(rd.get(), &c, 1) == 0);  // no copy of the write end is left anywhere
+}
+
+TEST_CASE("sync: a message without an fd leaves the receiver's slot empty", "[sync]")
+{
+    auto [a, b] = seqpacket_pair();
+    REQUIRE(sync_send(a.get(), SyncType::ready));
+    SyncMsg m;
+    Fd got;
+    REQUIRE(sync_recv(b.get(), m, &got) == 1);
+    CHECK_FALSE(got);
 }

@@ -16,7 +16,7 @@ namespace berth::os {
 
 struct RlimitSetting {
     int resource = 0;
-    const char* name = "";  // "RLIMIT_NOFILE", for messages
+    std::string name;  // "RLIMIT_NOFILE", for messages
     struct rlimit limit {};
 };
 
@@ -26,9 +26,6 @@ struct CapabilitySets {
     bool present = false;  // process.capabilities absent: leave the process's capabilities alone
     uint64_t bounding = 0, effective = 0, permitted = 0, inheritable = 0, ambient = 0;
 };
-
-// Highest capability the running kernel knows, +1.
-unsigned capability_count();
 
 struct Identity {
     uid_t uid = 0;

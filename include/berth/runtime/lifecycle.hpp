@@ -1,4 +1,6 @@
-// Operations on an existing container: start, state, kill, delete, list.
+// Operations on an existing container: start, state, kill, pause, resume, delete, ps, list.
+// Each opens a Container handle (container.hpp): locked when it changes the container,
+// read-only when it only looks.
 #pragma once
 #include <string>
 #include <vector>
@@ -9,9 +11,6 @@
 #include "berth/state/record.hpp"
 
 namespace berth::runtime {
-
-// Status now, from the record, the init's /proc entry and the freezer.
-state::Status live_status(const state::Record& rec);
 
 void start_container(const Context& ctx, const std::string& id);
 nlohmann::ordered_json container_state(const Context& ctx, const std::string& id);
@@ -29,9 +28,5 @@ struct ListEntry {
     state::Status status;
 };
 std::vector<ListEntry> list_containers(const Context& ctx);
-
-// Removes what a container owns on the host: processes (SIGKILL), cgroup, state dir.
-// Shared by delete and by a foreground run that ends.
-void destroy_container(const Context& ctx, state::ContainerDir& dir, const state::Record& rec);
 
 }  // namespace berth::runtime

@@ -1,21 +1,51 @@
-// Messages between berth and the container init over a SOCK_SEQPACKET socketpair. Plain
-// fixed-size structs: the child side never allocates to report, and every failure arrives in
-// the parent with its errno and context.
+// The handshake between berth (the parent), the intermediate process and the container init,
+// over one SOCK_SEQPACKET socketpair. Messages are fixed-size structs, so the child side never
+// allocates to report; a message may carry one fd (SCM_RIGHTS): the pty master for the console
+// socket, the seccomp notify fd for its listener.
+//
+// The whole sequence, in order. "init" is the cloned child; with a two-stage start (joins that
+// must precede creating namespaces) the clone is the intermediate, which forks the init.
+//
+//  #  sender        message        when                                 the receiver then
+//  1  intermediate  userns_ready   it unshared a new user namespace     writes uid_map/gid_map, sends go
+//  2  parent        go             (1) answered                         intermediate: becomes root there
+//  3  intermediate  init_pid(pid)  it forked the init into the pid ns   records the init's pid, reaps the
+//                                                                       intermediate
+//  4  parent        go             ids mapped (or none to map)          init: becomes root in its user ns,
+//                                                                       cgroup ns if born in its cgroup,
+//                                                                       keyring, names, rootfs mounts
+//  5  parent        cgroup_ready   init is in its cgroup, oom_score_adj init (after its mounts): cgroup ns
+//                                  written                              if not made yet
+//  6  init          hooks(fd?)     mounts done, before pivot_root;      runs createRuntime hooks (runtime
+//                                  only when plan.pause_before_pivot    ns), then sends resume
+//  7  parent        resume         (6) answered                         init: createContainer hooks,
+//                                                                       pivot_root, process step
+//  8  init          ready          process set up, waiting to start     records state "created" (create)
+//                                                                       or "running" (run)
+//  -  init          error(failure) any step failed; the init exits      throws the failure with context
+//  -  (EOF)                        execve closed the socket (CLOEXEC)   run: the container runs
+//
+// Steps 1-3 happen only in a two-stage start; without one, 1 and 3 are skipped. A failure in
+// any step replaces the rest of the sequence. The parent drives its side from launch.cpp
+// (launch()), the init its side from container_init.cpp (run_container_init()).
 #pragma once
 #include <sys/types.h>
 
 #include <cstdint>
 
 #include "berth/util/failure.hpp"
+#include "berth/util/fd.hpp"
 
 namespace berth::runtime {
 
 enum class SyncType : uint32_t {
     go = 1,        // parent -> child: ids mapped, carry on
-    cgroup_ready,  // parent -> child: the init is in its cgroup
-    userns_ready,  // child -> parent: new user namespace exists, write its id maps
+    cgroup_ready,  // parent -> init: the init is in its cgroup
+    userns_ready,  // intermediate -> parent: new user namespace exists, write its id maps
     init_pid,      // intermediate -> parent: pid of the container init (two-stage start)
-    ready,         // child -> parent: set up; waits on the exec fifo (create) or execs (run)
+    hooks,         // init -> parent: stopped before pivot_root for the create hooks
+    resume,        // parent -> init: hooks done, carry on
+    ready,         // init -> parent: set up; waits on the exec fifo (create) or execs (run)
     error,         // child -> parent: `failure` says what went wrong
 };
 
@@ -25,9 +55,12 @@ struct SyncMsg {
     Failure failure;
 };
 
-bool sync_send(int fd, SyncType type, int32_t pid = 0) noexcept;
+// pass_fd >= 0 travels with the message (SCM_RIGHTS); the sender keeps its own copy.
+bool sync_send(int fd, SyncType type, int32_t pid = 0, int pass_fd = -1) noexcept;
 bool sync_send_failure(int fd, const Failure& f) noexcept;
 // 1: a message; 0: the peer closed (it exited, or exec'd: the socket is close-on-exec); -1: error.
-int sync_recv(int fd, SyncMsg& msg) noexcept;
+// An fd that came with the message lands in *received (close-on-exec); without `received`
+// it is closed.
+int sync_recv(int fd, SyncMsg& msg, Fd* received = nullptr) noexcept;
 
 }  // namespace berth::runtime

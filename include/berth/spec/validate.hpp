@@ -16,8 +16,6 @@ void validate(const Config& config, std::string_view source = "config.json");
 // "" for a standalone process.json).
 void validate_process(const Process& process, std::string_view source, std::string_view path);
 
-// Static name tables (no libcap): "CAP_CHOWN" -> 0 ... "CAP_CHECKPOINT_RESTORE" -> 40.
-std::optional<int> capability_from_name(std::string_view name);
 // "RLIMIT_CPU" -> RLIMIT_CPU ... "RLIMIT_RTTIME" -> RLIMIT_RTTIME (the <sys/resource.h> values).
 std::optional<int> rlimit_from_name(std::string_view name);
 

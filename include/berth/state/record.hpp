@@ -29,9 +29,7 @@ struct Record {
     // berth's own bookkeeping, needed by delete/kill/state
     uint64_t init_start_time = 0;   // /proc/<pid>/stat field 22; must be set whenever pid is
     bool own_pid_namespace = true;  // false: shares a pid ns, so kill/delete go through the cgroup
-    nlohmann::json cgroup;          // opaque; owned by the cgroup manager
-    std::string config_digest;      // opaque, may be empty
-    bool systemd_cgroup = false;
+    nlohmann::json cgroup;          // opaque; owned by the cgroup manager (which driver, which paths)
 };
 
 // Full record as stored in state.json.

@@ -28,6 +28,10 @@ public:
     // deleted while we waited for the lock. The directory may have no record yet (has_record()).
     ContainerDir open(std::string_view id) const;
 
+    // Opens an existing container without taking its lock, read-only (write/remove throw):
+    // for commands that only look. Throws "does not exist" like open().
+    ContainerDir inspect(std::string_view id) const;
+
     // Ids of all containers (valid-id subdirectories holding a state.json), sorted; empty when
     // the root is missing. Never blocks on locks: records are replaced by atomic rename, so an
     // unlocked reader sees either the old or the new one.

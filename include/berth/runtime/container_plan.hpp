@@ -1,7 +1,8 @@
-// Everything the container init needs, computed by berth before clone: the child then only
-// executes system calls on prepared data (paths, argv/envp arrays, masks), which keeps the code
-// between clone and execve short, allocation-light and free of config parsing.
+// What only a new container needs, computed before clone: its namespaces, names and root
+// filesystem. The process it runs is a separate ProcessPlan (process_plan.hpp); what only the
+// parent uses (id maps, oom_score_adj) is in ParentPlan.
 #pragma once
+#include <sched.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -9,10 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "berth/cgroups/manager.hpp"
 #include "berth/linux/devices.hpp"
 #include "berth/linux/mounts.hpp"
-#include "berth/linux/process_setup.hpp"
+#include "berth/runtime/process_plan.hpp"
+#include "berth/spec/config.hpp"
 #include "berth/util/fd.hpp"
+#include "berth/util/log.hpp"
 
 namespace berth::runtime {
 
@@ -22,19 +26,13 @@ struct NamespaceJoin {
     Fd fd;
 };
 
-struct IdMaps {
-    std::string uid_map;  // "0 100000 65536\n" lines, written by the parent
-    std::string gid_map;
-};
-
-struct InitPlan {
+struct ContainerPlan {
     // Namespaces
     uint64_t new_namespaces = 0;        // CLONE_NEW* the container gets fresh (incl. CLONE_NEWCGROUP)
     std::vector<NamespaceJoin> joins;   // non-user, non-pid namespaces joined by path
     std::optional<NamespaceJoin> join_user;
     std::optional<NamespaceJoin> join_pid;
     bool two_stage = false;             // joins that must precede creating namespaces: intermediate process
-    IdMaps id_maps;                     // for a new user namespace
     std::string keyring_name;           // empty: keep berth's session keyring (--no-new-keyring)
     // The init was born in its cgroup (CLONE_INTO_CGROUP) or there is none: nothing to wait
     // for. Otherwise berth writes cgroup.procs, which on v1 stalls ~10 ms for an RCU grace
@@ -57,26 +55,42 @@ struct InitPlan {
     std::vector<os::DeviceNode> devices;
     std::vector<std::string> masked_paths;
     std::vector<std::string> readonly_paths;
-    std::string cwd;
+    std::string cwd;                    // the process's cwd, created in the rootfs if missing
 
-    // Process
-    std::vector<std::string> args;
-    std::vector<std::string> env;
-    std::vector<char*> argv;            // pointers into args/env, NULL-terminated
-    std::vector<char*> envp;
-    std::string path_env;               // PATH from env, for the executable lookup
-    os::Identity identity;
-    os::CapabilitySets caps;
-    std::vector<os::RlimitSetting> rlimits;
-    std::optional<mode_t> umask;
-    bool no_new_privileges = false;
-    std::optional<int> oom_score_adj;
-    int preserve_fds = 0;
+    // Stop after the mounts, before pivot_root, for the createRuntime/createContainer hooks
+    // (handshake step 6). Set by the hooks work; nothing sets it yet.
+    bool pause_before_pivot = false;
 
-    // Start handshake: `create` waits on the exec fifo, `run` on the sync socket.
-    Fd exec_fifo;                       // opened O_RDWR by the parent; invalid for run
-
-    void finalize_pointers();           // fills argv/envp from args/env
+    bool in_user_namespace() const { return (new_namespaces & CLONE_NEWUSER) || join_user.has_value(); }
 };
+
+// Steps only berth itself performs, on the init from outside.
+struct ParentPlan {
+    std::string uid_map;  // "0 100000 65536\n" lines for a new user namespace
+    std::string gid_map;
+    std::optional<int> oom_score_adj;
+};
+
+struct Plan {
+    ContainerPlan container;
+    ProcessPlan process;
+    ParentPlan parent;
+};
+
+struct PlanInputs {
+    std::string id;
+    std::string rootfs;  // absolute
+    std::string bundle;  // absolute; relative bind sources are resolved against it
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    int preserve_fds = 0;
+    cgroups::Mode cgroup_mode = cgroups::Mode::unified;
+    std::vector<cgroups::Hierarchy> hierarchies;  // empty when cgroups are disabled
+};
+
+// config.json -> Plan. The config was validated by the parser; this only translates, and
+// throws Error with the config's JSON path for what cannot be translated on this host
+// (a namespace path that cannot be opened). Opens the fds the init needs.
+Plan build_plan(const spec::Config& config, const PlanInputs& in, const Logger& log);
 
 }  // namespace berth::runtime

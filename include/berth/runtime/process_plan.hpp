@@ -1,0 +1,54 @@
+// Everything about the process a container runs, computed by berth before clone: the child
+// then only executes system calls on prepared data. Built the same way from config.json's
+// .process (create) and from `exec --process FILE` (exec); both end in finish_process().
+#pragma once
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "berth/linux/process_setup.hpp"
+#include "berth/spec/config.hpp"
+#include "berth/util/log.hpp"
+
+namespace berth::runtime {
+
+struct ProcessPlan {
+    std::vector<std::string> args;
+    std::vector<std::string> env;
+    std::vector<char*> argv;  // pointers into args/env, NULL-terminated: finalize_pointers()
+    std::vector<char*> envp;
+    std::string path_env;     // PATH from env, for the executable lookup inside the container
+    std::string cwd;          // absolute inside the container
+    os::Identity identity;
+    os::CapabilitySets caps;
+    std::vector<os::RlimitSetting> rlimits;
+    std::optional<mode_t> umask;
+    bool no_new_privileges = false;
+    int preserve_fds = 0;     // fds 3 .. 3+n-1 stay open across execve
+    // Where finish_process() will apply the security profile (seccomp filter, AppArmor profile,
+    // SELinux label, personality, scheduler, ioPriority, CPU affinity, memory policy), between
+    // the capabilities and execve. Until that lands, check_supported() refuses configs that
+    // set any of them, so no field is silently dropped.
+
+    // Fills argv/envp from args/env. Call once the plan sits where the child will read it.
+    void finalize_pointers();
+};
+
+// Where a process object came from, for error messages: "config.json" with path ".process",
+// or "process.json" with path "" (exec --process).
+struct ProcessSource {
+    std::string file = "config.json";
+    std::string path = ".process";
+};
+
+// Throws Error "<file>: <path>.<field>: <problem>". `rootfd` is an O_PATH fd of the root the
+// process will see (for HOME from its /etc/passwd when env has none), or -1 to skip that.
+ProcessPlan build_process_plan(const spec::Process& p, const ProcessSource& src, int rootfd, int preserve_fds,
+                               const Logger& log);
+
+// Home directory of uid from /etc/passwd text; "/" if none.
+std::string home_from_passwd(const std::string& passwd_text, uid_t uid);
+
+}  // namespace berth::runtime

@@ -1,0 +1,10 @@
+// Names of the files in a container's state directory, <root>/<id>/.
+#pragma once
+
+namespace berth::state {
+
+inline constexpr const char* state_file = "state.json";    // the Record, replaced atomically
+inline constexpr const char* config_file = "config.json";  // the config the container was created from
+inline constexpr const char* exec_fifo_file = "exec.fifo"; // the init blocks on it until `start`
+
+}  // namespace berth::state

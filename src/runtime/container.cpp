@@ -1,0 +1,108 @@
+#include "berth/runtime/container.hpp"
+
+#include <signal.h>
+
+#include <chrono>
+
+#include "berth/linux/syscalls.hpp"
+#include "berth/spec/parse.hpp"
+#include "berth/state/files.hpp"
+#include "berth/state/proc_info.hpp"
+#include "berth/util/error.hpp"
+#include "berth/util/retry.hpp"
+
+namespace berth::runtime {
+
+namespace {
+
+std::unique_ptr<cgroups::Manager> load_cgroup(const state::Record& rec)
+{
+    if (rec.cgroup.is_null() || rec.cgroup.empty()) return nullptr;
+    return cgroups::load_manager(rec.cgroup);
+}
+
+void wait_init_gone(const state::Record& rec)
+{
+    using namespace std::chrono;
+    bool gone = poll_until(steady_clock::now() + seconds(5),
+                           [&] { return !state::init_alive(rec, state::read_proc_info(rec.pid)); });
+    if (!gone) throw Error("container init " + std::to_string(rec.pid) + " did not exit after SIGKILL");
+}
+
+}  // namespace
+
+Container::Container(state::ContainerDir dir, bool has_record) : dir_(std::move(dir)), has_record_(has_record)
+{
+    if (!has_record_) return;
+    rec_ = dir_.read();
+    auto info = rec_.pid > 0 ? state::read_proc_info(rec_.pid) : state::ProcInfo{};
+    bool frozen = false;
+    if ((rec_.status == state::Status::running || rec_.status == state::Status::created) && info.exists) {
+        if (auto* cg = cgroup()) frozen = cg->frozen();
+    }
+    status_ = state::derive_status(rec_, info, frozen);
+}
+
+Container Container::open(const Context& ctx, std::string_view id)
+{
+    auto dir = ctx.store.open(id);
+    bool has = dir.has_record();
+    return Container(std::move(dir), has);
+}
+
+Container Container::inspect(const Context& ctx, std::string_view id)
+{
+    auto dir = ctx.store.inspect(id);
+    if (!dir.has_record()) throw Error("container \"" + std::string(id) + "\" does not exist");
+    return Container(std::move(dir), true);
+}
+
+cgroups::Manager* Container::cgroup()
+{
+    if (!cgroup_loaded_) {
+        cgroup_ = load_cgroup(rec_);
+        cgroup_loaded_ = true;
+    }
+    return cgroup_.get();
+}
+
+spec::Config Container::config() const
+{
+    return spec::parse_config(dir_.read_config(), std::string(state::config_file));
+}
+
+bool Container::signal_init(int sig) const
+{
+    if (rec_.pid <= 0) return false;
+    Fd pidfd(os::pidfd_open(rec_.pid));
+    if (!pidfd) return false;
+    if (!state::init_alive(rec_, state::read_proc_info(rec_.pid))) return false;
+    if (os::pidfd_send_signal(pidfd.get(), sig) < 0) {
+        if (errno == ESRCH) return false;
+        throw_errno("signal container init " + std::to_string(rec_.pid));
+    }
+    return true;
+}
+
+void Container::save_status(state::Status s)
+{
+    rec_.status = s;
+    dir_.write(rec_);
+    status_ = s;
+}
+
+void Container::destroy(const Logger& log)
+{
+    log.debug_lazy([&] { return "destroy " + id() + ": init " + std::to_string(rec_.pid); });
+    if (has_record_) {
+        if (signal_init(SIGKILL)) wait_init_gone(rec_);
+        if (auto* cg = cgroup()) {
+            // With a shared pid namespace the init's death does not take the rest along.
+            cg->kill_all(SIGKILL);
+            cg->destroy();
+        }
+    }
+    dir_.remove();
+}
+
+}  // namespace berth::runtime

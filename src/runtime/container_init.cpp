@@ -1,0 +1,154 @@
+// The init's side of the handshake (sync.hpp), in order: namespaces, go, user-namespace root,
+// cgroup namespace, keyring, names, mounts, cgroup_ready, [hooks pause], pivot_root, process step.
+#include "berth/runtime/container_init.hpp"
+
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "berth/linux/syscalls.hpp"
+#include "berth/runtime/rootfs_setup.hpp"
+#include "berth/runtime/sync.hpp"
+
+namespace berth::runtime {
+
+namespace {
+
+bool wait_for(int sync_fd, SyncType want, Failure& f) noexcept
+{
+    SyncMsg m;
+    int r = sync_recv(sync_fd, m);
+    if (r <= 0) return f.set(r < 0 ? errno : EPIPE, "waiting for berth");
+    if (m.type != want) return f.set(EPROTO, "unexpected message %u from berth", static_cast<unsigned>(m.type));
+    return true;
+}
+
+bool join(const NamespaceJoin& j, Failure& f) noexcept
+{
+    if (::setns(j.fd.get(), j.nstype) < 0) return f.set(errno, "join namespace %s", j.path.c_str());
+    return true;
+}
+
+// In a user namespace berth created (once the parent has written the id maps) or joined:
+// until then our host ids are unmapped there and every file we create fails with EOVERFLOW.
+bool become_userns_root(const ContainerPlan& plan, Failure& f) noexcept
+{
+    if (!plan.in_user_namespace()) return true;
+    if (::setresgid(0, 0, 0) < 0) return f.set(errno, "setgid 0 in the user namespace (is gid 0 mapped?)");
+    if (::setresuid(0, 0, 0) < 0) return f.set(errno, "setuid 0 in the user namespace (is uid 0 mapped?)");
+    return true;
+}
+
+// Stage one of a two-stage start (handshake steps 1-3): join namespaces by path first, then
+// create the new ones (owned by the joined user namespace), and fork the init into the pid
+// namespace. Returns only in the init; the intermediate process exits here.
+bool two_stage(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
+{
+    for (const auto& j : plan.joins)
+        if (!join(j, f)) return false;
+    if (plan.join_user && (!join(*plan.join_user, f) || !become_userns_root(plan, f))) return false;
+    if (plan.new_namespaces & CLONE_NEWUSER) {
+        if (::unshare(CLONE_NEWUSER) < 0) return f.set(errno, "unshare user namespace");
+        if (!sync_send(sync_fd, SyncType::userns_ready)) return f.set(errno, "notify berth");
+        if (!wait_for(sync_fd, SyncType::go, f)) return false;
+        if (!become_userns_root(plan, f)) return false;
+    }
+    uint64_t rest = plan.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP);
+    if (rest && ::unshare(static_cast<int>(rest)) < 0) return f.set(errno, "unshare namespaces");
+    if (plan.join_pid) {
+        if (!join(*plan.join_pid, f)) return false;
+    } else if ((plan.new_namespaces & CLONE_NEWPID) && ::unshare(CLONE_NEWPID) < 0) {
+        return f.set(errno, "unshare pid namespace");
+    }
+    pid_t pid = os::clone_process(0);
+    if (pid < 0) return f.set(errno, "fork container init");
+    if (pid > 0) {
+        sync_send(sync_fd, SyncType::init_pid, pid);
+        ::_exit(0);
+    }
+    return true;
+}
+
+bool enter_namespaces(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
+{
+    if (plan.two_stage) return two_stage(plan, sync_fd, f);
+    // One-stage: clone made the new namespaces; only joins are left.
+    for (const auto& j : plan.joins)
+        if (!join(j, f)) return false;
+    return true;
+}
+
+bool set_names(const ContainerPlan& plan, Failure& f) noexcept
+{
+    if (plan.hostname && ::sethostname(plan.hostname->data(), plan.hostname->size()) < 0)
+        return f.set(errno, "sethostname %s", plan.hostname->c_str());
+    if (plan.domainname && ::setdomainname(plan.domainname->data(), plan.domainname->size()) < 0)
+        return f.set(errno, "setdomainname %s", plan.domainname->c_str());
+    return true;
+}
+
+bool join_keyring(const ContainerPlan& plan, Failure& f) noexcept
+{
+    if (plan.keyring_name.empty()) return true;
+    if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, plan.keyring_name.c_str()) < 0 && errno != ENOSYS &&
+        errno != EACCES)
+        return f.set(errno, "join session keyring");
+    return true;
+}
+
+bool enter_cgroup_namespace(const ContainerPlan& plan, Failure& f) noexcept
+{
+    if ((plan.new_namespaces & CLONE_NEWCGROUP) && ::unshare(CLONE_NEWCGROUP) < 0)
+        return f.set(errno, "unshare cgroup namespace");
+    return true;
+}
+
+// Handshake steps 6-7: berth runs the createRuntime hooks while we wait.
+bool pause_for_hooks(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
+{
+    if (!plan.pause_before_pivot) return true;
+    if (!sync_send(sync_fd, SyncType::hooks)) return f.set(errno, "notify berth");
+    return wait_for(sync_fd, SyncType::resume, f);
+}
+
+// Everything between the namespaces and the process step; false with f set on failure.
+bool container_step(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
+{
+    if (!enter_namespaces(plan, sync_fd, f)) return false;
+    if (!wait_for(sync_fd, SyncType::go, f)) return false;
+    if (!plan.two_stage && !become_userns_root(plan, f)) return false;
+    // The cgroup namespace is made once we are in the container's cgroup, so that it becomes
+    // the namespace's root; when that is already so, early enough for a cgroup2 mount to see it.
+    if (plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) return false;
+    if (!join_keyring(plan, f) || !set_names(plan, f)) return false;
+    ::umask(0);  // device nodes and mount targets get exactly the modes asked for
+    Fd root;
+    if (!mount_rootfs(plan, root, f)) return false;
+    if (!wait_for(sync_fd, SyncType::cgroup_ready, f)) return false;
+    if (!plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) return false;
+    if (!pause_for_hooks(plan, sync_fd, f)) return false;
+    return enter_rootfs(plan, root.get(), f);
+}
+
+}  // namespace
+
+void run_container_init(const ContainerPlan& container, const ProcessPlan& process, const StartGate& gate) noexcept
+{
+    Failure f;
+    // Until execve this process is berth's image; while it is not dumpable, processes already
+    // in a namespace it joins cannot open it through /proc/<pid>/exe (SECURITY.md #1). The
+    // kernel makes the container's program dumpable again at execve.
+    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail_child(gate.sync_fd, (f.set(errno, "prctl PR_SET_DUMPABLE"), f));
+    // Until berth has seen us ready, dying with it beats lingering half set up.
+    if (!container.two_stage) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (!container_step(container, gate.sync_fd, f)) fail_child(gate.sync_fd, f);
+    finish_process(process, gate);
+}
+
+}  // namespace berth::runtime

@@ -1,0 +1,154 @@
+// config.json -> Plan: the translation from the spec's words to prepared system-call inputs.
+// The parser has validated the config (spec/validate*.cpp) and check_supported() has refused
+// what berth does not implement, so nothing here checks a field's value again.
+#include "berth/runtime/container_plan.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "berth/util/error.hpp"
+#include "berth/util/file.hpp"
+
+namespace berth::runtime {
+
+namespace {
+
+int clone_flag(spec::NamespaceType t)
+{
+    switch (t) {
+    case spec::NamespaceType::pid: return CLONE_NEWPID;
+    case spec::NamespaceType::network: return CLONE_NEWNET;
+    case spec::NamespaceType::mount: return CLONE_NEWNS;
+    case spec::NamespaceType::ipc: return CLONE_NEWIPC;
+    case spec::NamespaceType::uts: return CLONE_NEWUTS;
+    case spec::NamespaceType::user: return CLONE_NEWUSER;
+    case spec::NamespaceType::cgroup: return CLONE_NEWCGROUP;
+    case spec::NamespaceType::time: return CLONE_NEWTIME;
+    }
+    return 0;
+}
+
+std::string id_map_text(const std::vector<spec::IdMapping>& maps)
+{
+    std::string out;
+    for (const auto& m : maps)
+        out += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " + std::to_string(m.size) + "\n";
+    return out;
+}
+
+void plan_namespaces(const spec::Linux& l, ContainerPlan& plan, ParentPlan& parent)
+{
+    for (size_t i = 0; i < l.namespaces.size(); ++i) {
+        const auto& ns = l.namespaces[i];
+        int flag = clone_flag(ns.type);
+        if (ns.path.empty()) {
+            plan.new_namespaces |= static_cast<uint64_t>(flag);
+            continue;
+        }
+        Fd fd(::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd)
+            throw Error("config.json: .linux.namespaces[" + std::to_string(i) + "].path: open " + ns.path + ": " +
+                        errno_text(errno));
+        NamespaceJoin j{flag, ns.path, std::move(fd)};
+        if (ns.type == spec::NamespaceType::user)
+            plan.join_user = std::move(j);
+        else if (ns.type == spec::NamespaceType::pid)
+            plan.join_pid = std::move(j);
+        else
+            plan.joins.push_back(std::move(j));
+    }
+    if (plan.new_namespaces & CLONE_NEWUSER) {
+        parent.uid_map = id_map_text(l.uid_mappings);
+        parent.gid_map = id_map_text(l.gid_mappings);
+    }
+    // One clone creates every namespace at once, owned by the new user namespace. Joining by
+    // path has to come first when a user namespace is created or joined, a pid namespace is
+    // joined, or a time namespace is made: then an intermediate process joins, unshares and
+    // forks the init.
+    bool new_user = plan.new_namespaces & CLONE_NEWUSER;
+    plan.two_stage = plan.join_user || plan.join_pid || (plan.new_namespaces & CLONE_NEWTIME) ||
+                     (new_user && !plan.joins.empty());
+}
+
+void plan_mounts(const spec::Config& c, const PlanInputs& in, ContainerPlan& plan)
+{
+    for (const auto& m : c.mounts) {
+        os::MountStep step;
+        step.destination = m.destination;
+        step.fstype = m.type;
+        step.opts = os::parse_mount_options(m.options);
+        if (m.type == "bind" || step.opts.bind) {
+            step.kind = os::MountStep::Kind::bind;
+            step.opts.bind = true;
+            step.source = m.source.front() == '/' ? m.source : path_join(in.bundle, m.source);
+        } else if (m.type == "cgroup" || m.type == "cgroup2") {
+            step.kind = os::MountStep::Kind::cgroup;
+        } else {
+            step.source = m.source;
+        }
+        if (m.destination == "/dev" && m.type == "tmpfs") plan.dev_is_tmpfs = true;
+        plan.mounts.push_back(std::move(step));
+    }
+    bool cgroupns = plan.new_namespaces & CLONE_NEWCGROUP;
+    auto& cg = plan.cgroup_mounts;
+    if (in.cgroup_mode == cgroups::Mode::unified) {
+        if (cgroupns || in.hierarchies.empty())
+            cg.fresh_cgroup2 = true;
+        else
+            cg.v2_host_path = in.hierarchies.front().host_path;
+    } else {
+        for (const auto& h : in.hierarchies) cg.v1.push_back({h.mount_name, h.host_path});
+    }
+}
+
+mode_t device_type(const std::string& t)
+{
+    if (t == "b") return S_IFBLK;
+    if (t == "p") return S_IFIFO;
+    return S_IFCHR;  // "c" and "u"; validate() refused anything else
+}
+
+void plan_devices(const spec::Linux& l, ContainerPlan& plan)
+{
+    for (const auto& d : l.devices) {
+        os::DeviceNode n;
+        n.path = d.path;
+        n.mode = device_type(d.type) | (d.file_mode.value_or(0666) & 07777);
+        n.dev = makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor));
+        n.uid = d.uid.value_or(0);
+        n.gid = d.gid.value_or(0);
+        plan.devices.push_back(std::move(n));
+    }
+}
+
+}  // namespace
+
+Plan build_plan(const spec::Config& c, const PlanInputs& in, const Logger& log)
+{
+    Plan out;
+    ContainerPlan& plan = out.container;
+    plan.rootfs = in.rootfs;
+    plan.no_pivot = in.no_pivot;
+    plan.readonly_root = c.root.readonly;
+    if (!in.no_new_keyring) plan.keyring_name = "_ses." + in.id;
+    static const spec::Linux no_linux{};
+    const spec::Linux& l = c.linux ? *c.linux : no_linux;
+    plan_namespaces(l, plan, out.parent);
+    if (!c.hostname.empty()) plan.hostname = c.hostname;
+    if (!c.domainname.empty()) plan.domainname = c.domainname;
+    os::parse_propagation(l.rootfs_propagation, plan.rootfs_propagation);
+    plan_mounts(c, in, plan);
+    plan_devices(l, plan);
+    plan.masked_paths = l.masked_paths;
+    plan.readonly_paths = l.readonly_paths;
+
+    const spec::Process& p = *c.process;  // check_supported() refused a config without one
+    plan.cwd = p.cwd;
+    Fd root(::open(in.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    out.process = build_process_plan(p, ProcessSource{}, root.get(), in.preserve_fds, log);
+    out.parent.oom_score_adj = p.oom_score_adj;
+    return out;
+}
+
+}  // namespace berth::runtime
