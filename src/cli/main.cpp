@@ -1,23 +1,13 @@
 // berth: an OCI runtime with runc's command line.
 #include <iostream>
-#include <set>
 
 #include "berth/util/args.hpp"
 #include "berth/util/error.hpp"
 #include "berth_config.h"
 #include "command.hpp"
+#include "flags.hpp"
 
 namespace {
-
-// Every long flag berth knows, for the single-dash rewrite ("-root" -> "--root").
-const std::set<std::string>& long_flags()
-{
-    static const std::set<std::string> flags = {
-        "root", "log", "log-format", "debug", "systemd-cgroup", "rootless", "cgroup-manager", "bundle", "pid-file",
-        "console-socket", "no-pivot", "no-new-keyring", "preserve-fds", "detach", "keep", "all", "force", "format",
-        "quiet", "version", "help"};
-    return flags;
-}
 
 std::string version_text()
 {
@@ -66,11 +56,14 @@ int main(int argc, char** argv)
     add_spec(app, action);
     add_features(app, action);
 
+    // The single-dash spellings and the global flags that take a value come from the options
+    // registered above.
+    const FlagNames flags = flag_names(app);
     std::vector<std::string> args(argv + 1, argv + argc);
-    args = normalize_single_dash(args, long_flags());
+    args = normalize_single_dash(args, flags.long_names);
     // An unknown command fails even with --help: engines probe `checkpoint --help` and take
     // exit status 0 as "supported".
-    std::string command = find_command(args, {"--root", "--log", "--log-format", "--rootless", "--cgroup-manager"});
+    std::string command = find_command(args, flags.global_with_value);
     auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == command; });
     if (!command.empty() && known.empty()) {
         Logger log;

@@ -50,14 +50,20 @@ void Logger::emit(LogLevel level, std::string_view msg) const
     (void)write_all(fd_.get(), line.data(), line.size());
 }
 
+// One write per line, as before: "<prefix><msg>\n".
+void Logger::to_stream(std::string_view prefix, std::string_view msg) const
+{
+    std::string line;
+    line.reserve(prefix.size() + msg.size() + 1);
+    line.append(prefix).append(msg) += '\n';
+    (void)write_all(stream_fd_, line.data(), line.size());
+}
+
 void Logger::debug(std::string_view msg) const
 {
     if (!debug_) return;
     emit(LogLevel::debug, msg);
-    if (!fd_) {
-        std::string line = "berth: debug: " + std::string(msg) + "\n";
-        (void)write_all(2, line.data(), line.size());
-    }
+    if (!fd_) to_stream("berth: debug: ", msg);
 }
 
 void Logger::info(std::string_view msg) const
@@ -70,15 +76,13 @@ void Logger::warn(std::string_view msg) const
     // A JSON log keeps error objects only: podman reads the whole file as one JSON object
     // after a failure, so earlier warnings there would hide the error.
     if (format_ == LogFormat::text) emit(LogLevel::warning, msg);
-    std::string line = "berth: warning: " + std::string(msg) + "\n";
-    (void)write_all(2, line.data(), line.size());
+    to_stream("berth: warning: ", msg);
 }
 
 void Logger::error(std::string_view msg) const
 {
     emit(LogLevel::error, msg);
-    std::string line = "berth: " + std::string(msg) + "\n";
-    (void)write_all(2, line.data(), line.size());
+    to_stream("berth: ", msg);
 }
 
 }  // namespace berth

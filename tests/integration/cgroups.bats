@@ -35,8 +35,6 @@ teardown() {
 	fi
 }
 
-pid_of() { ctr_state "$1" .pid; }
-
 # cgroup_v1_host — /sys/fs/cgroup holds v1 hierarchies (v1 or hybrid).
 cgroup_v1_host() { [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; }
 
@@ -96,56 +94,6 @@ cgroup_line() {
 		# Every v1 hierarchy, not just pids.
 		[[ "$(grep ':memory:' "/proc/$pid/cgroup")" == */"$id" ]]
 	fi
-}
-
-@test "cgroups: ps lists the container's processes" {
-	local id pid
-	id="$(new_id)"
-	set_cmd "sleep ${LONG}1 & sleep ${LONG}2 & wait"
-	start_ctr "$id"
-	pid="$(pid_of "$id")"
-	wait_for pgrep -f "^sleep ${LONG}2\$" >/dev/null
-	local c1 c2
-	c1="$(pgrep -f "^sleep ${LONG}1\$")"
-	c2="$(pgrep -f "^sleep ${LONG}2\$")"
-
-	run --separate-stderr rt ps --format json "$id"
-	[ "$status" -eq 0 ]
-	jq -e --argjson p "$pid" --argjson a "$c1" --argjson b "$c2" \
-		'type == "array" and length == 3 and (sort == ([$p, $a, $b] | sort))' <<<"$output" ||
-		fail "ps json: $output; expected $pid $c1 $c2"
-
-	run --separate-stderr rt ps "$id"
-	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" =~ (^|[[:space:]])PID([[:space:]]|$) ]] || fail "no PID header: ${lines[0]}"
-	# The second column of `ps -ef` is the pid.
-	[ "$(awk -v p="$pid" 'NR > 1 && $2 == p' <<<"$output" | wc -l)" -eq 1 ] || fail "no row for $pid: $output"
-	[ "$(awk -v p="$c1" 'NR > 1 && $2 == p' <<<"$output" | wc -l)" -eq 1 ] || fail "no row for $c1: $output"
-	# Nothing but the container's three processes.
-	[ "${#lines[@]}" -eq 4 ] || fail "expected a header and 3 rows: $output"
-}
-
-@test "cgroups: kill --all without a pid namespace kills every process" {
-	update_config '.linux.namespaces |= map(select(.type != "pid"))'
-	set_cmd "echo \$\$; readlink /proc/self/ns/pid; sleep ${LONG}1 & sleep ${LONG}2 & wait"
-	local id pid c1 c2
-	id="$(new_id)"
-	start_ctr "$id"
-	pid="$(pid_of "$id")"
-	wait_for pgrep -f "^sleep ${LONG}2\$" >/dev/null
-	c1="$(pgrep -f "^sleep ${LONG}1\$")"
-	c2="$(pgrep -f "^sleep ${LONG}2\$")"
-	# The container is in the host's pid namespace: it sees its host pid.
-	[ "$(ctr_out "$id" | sed -n 1p)" = "$pid" ]
-	[ "$(ctr_out "$id" | sed -n 2p)" = "$(readlink /proc/self/ns/pid)" ]
-
-	rt kill --all "$id" KILL
-	wait_for process_gone "$c1"
-	wait_for process_gone "$c2"
-	wait_for process_gone "$pid"
-	wait_status "$id" stopped
-	rt delete "$id"
-	root_is_empty
 }
 
 @test "cgroups: pure cgroup v2 with a cgroup namespace, and --cgroup-manager=disabled" {

@@ -393,6 +393,9 @@ ctr_state() {
 	jq -r "$filter" <<<"$json"
 }
 
+# pid_of ID — the init pid reported by `state`.
+pid_of() { ctr_state "$1" .pid; }
+
 # wait_status ID STATUS [TENTHS] — poll `state` until STATUS (default 3 s).
 wait_status() {
 	local id="$1" want="$2" tries="${3:-30}" got=
@@ -424,6 +427,9 @@ process_gone() {
 	[[ "${stat%% *}" == Z ]]
 }
 
+# rt_raw ARGS... — the runtime without the implicit --root.
+rt_raw() { timeout --kill-after=5 "$RT_TIMEOUT" "$RUNTIME" "$@"; }
+
 # cmdline_of PID — the command line of PID, space separated.
 cmdline_of() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null; }
 
@@ -447,6 +453,67 @@ root_is_empty() {
 # finds container processes that outlived their container.
 marker_sleep() {
 	printf '%s%04d%01d\n' "$MARKER_PREFIX" "${BATS_SUITE_TEST_NUMBER:-0}" $((RANDOM % 10))
+}
+
+# ---------------------------------------------------------------------------
+# Runs that must fail
+# ---------------------------------------------------------------------------
+
+# set_cmd_if_default — unless the test chose the args, the process
+# announces that it ran.
+set_cmd_if_default() {
+	if [[ "$(jq -c .process.args "$BUNDLE/config.json")" == '["sh"]' ]]; then
+		set_cmd 'echo container-ran'
+	fi
+}
+
+# run_fails — `run` the bundle; it must fail without running the process
+# and leave no state.  stderr ends up in $stderr.
+run_fails() {
+	set_cmd_if_default
+	run_container
+	[ "$status" -ne 0 ] || fail "runtime succeeded; output: $output"
+	[[ "$output" != *container-ran* ]] || fail "the container process ran"
+	root_is_empty
+}
+
+# fails_cleanly [RUN-ARGS...] — `run` the bundle (which would print
+# "container-ran"); it must fail before the process runs, and leave no state
+# and no process behind.  The runtime's stderr ends up in $stderr.  For
+# what berth cannot honour yet: it fails with the config's JSON path,
+# never silently ignored.
+fails_cleanly() {
+	set_cmd 'echo container-ran'
+	local id
+	id="$(new_id)"
+	run --separate-stderr rt run "$@" --bundle "$BUNDLE" "$id" </dev/null
+	[ "$status" -ne 0 ] || fail "runtime succeeded; output: $output"
+	[[ "$output" != *container-ran* ]] || fail "the container process ran"
+	[ -z "$(procs_rooted_in "$BUNDLE/rootfs")" ] || fail "processes left in the rootfs"
+	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null)" ] || fail "cgroup left for $id"
+	root_is_empty
+	# create as well: it must fail the same way and leave nothing either.
+	run --separate-stderr rt create "$@" --bundle "$BUNDLE" "$id" </dev/null 3>&- 4>&-
+	[ "$status" -ne 0 ] || fail "create succeeded"
+	root_is_empty
+}
+
+# ---------------------------------------------------------------------------
+# What the container sees
+# ---------------------------------------------------------------------------
+
+# status_line NAME — the "NAME:\t..." line of /proc/self/status in $output.
+status_line() { grep -E "^$1:" <<<"$output"; }
+
+# host_ns TYPE — what /proc/self/ns/TYPE links to for the caller.
+host_ns() { readlink "/proc/self/ns/$1"; }
+
+# container_mountinfo — run the container and capture its mountinfo in
+# $output.
+container_mountinfo() {
+	set_args cat /proc/self/mountinfo
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed: $output"
 }
 
 # ---------------------------------------------------------------------------
@@ -485,6 +552,23 @@ new_host_path() {
 	local -n _ref="$1"
 	_ref="/tmp/berth-it-$2-$RUN_TAG-$RANDOM$RANDOM"
 	HOST_PATHS+=("$_ref")
+}
+
+# new_host_dir VAR LABEL — a registered host dir holding a marker file.
+new_host_dir() {
+	new_host_path "$1" "$2"
+	local -n _dir="$1"
+	mkdir "$_dir"
+	echo host-marker >"$_dir/marker"
+}
+
+# host_untouched DIR — DIR still holds only the "marker" file we put there,
+# with its content, and nothing is mounted on it.
+host_untouched() {
+	local dir="$1"
+	[ "$(ls -A "$dir")" = marker ] || fail "host dir $dir changed: $(ls -lA "$dir")"
+	[ "$(cat "$dir/marker")" = host-marker ] || fail "host marker in $dir changed"
+	[ -z "$(mounts_under "$dir")" ] || fail "something is mounted on $dir: $(mounts_under "$dir")"
 }
 
 # mounts_under PATH... — host mount points at or below any PATH.

@@ -1,14 +1,12 @@
 #!/usr/bin/env bats
-# The container's filesystem view, read from its own /proc/self/mountinfo.
+# .mounts: proc, sysfs, binds (read-write, read-only, a single file, rbind
+# vs bind) and tmpfs options, read from the container's own
+# /proc/self/mountinfo; container mounts stay off the host.  Mount
+# destinations are resolved inside the rootfs: through symlinks
+# (SECURITY.md #4), a /proc or /sys that is a symlink (#3), missing targets
+# under a symlink (#5, CVE-2024-45310).
 
 load helpers
-
-# Run the container and capture its mountinfo in $output.
-container_mountinfo() {
-	set_args cat /proc/self/mountinfo
-	run_container
-	[ "$status" -eq 0 ] || fail "container failed: $output"
-}
 
 @test "mounts: proc is mounted at /proc" {
 	container_mountinfo
@@ -22,115 +20,6 @@ container_mountinfo() {
 	has_opt "$(mi_field "$output" /sys opts)" nosuid
 	has_opt "$(mi_field "$output" /sys opts)" noexec
 	has_opt "$(mi_field "$output" /sys opts)" nodev
-}
-
-@test "mounts: tmpfs at /dev, devpts at /dev/pts, shm and mqueue as configured" {
-	container_mountinfo
-	[ "$(mi_field "$output" /dev fstype)" = tmpfs ]
-	has_opt "$(mi_field "$output" /dev opts)" nosuid
-	has_opt "$(mi_field "$output" /dev superopts)" mode=755
-	[ "$(mi_field "$output" /dev/pts fstype)" = devpts ]
-	has_opt "$(mi_field "$output" /dev/pts superopts)" gid=5
-	[ "$(mi_field "$output" /dev/shm fstype)" = tmpfs ]
-	has_opt "$(mi_field "$output" /dev/shm opts)" noexec
-	has_opt "$(mi_field "$output" /dev/shm opts)" nodev
-	[ "$(mi_field "$output" /dev/mqueue fstype)" = mqueue ]
-}
-
-@test "mounts: / is the bundle's rootfs, not the host's root" {
-	container_mountinfo
-	# Exactly one mount at / (the old root is gone after pivot_root).
-	[ "$(awk '$5 == "/"' <<<"$output" | wc -l)" -eq 1 ]
-	# Its root within the backing filesystem is our rootfs directory ...
-	local croot
-	croot="$(mi_field "$output" / root)"
-	[[ "$croot" == */bundle/rootfs ]]
-	# ... which is not what the host has at /.
-	[ "$croot" != "$(mi_field "$(cat /proc/self/mountinfo)" / root)" ]
-}
-
-@test "mounts: the container sees the rootfs files, not the host's" {
-	[ -e /etc/os-release ] || skip "host has no /etc/os-release"
-	set_cmd 'cat /etc/hostname; test -e /etc/os-release && echo HOST-ETC-VISIBLE; ls /'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = berth-rootfs ]
-	[[ "$output" != *HOST-ETC-VISIBLE* ]]
-	[[ "$output" != *"$(basename "$TESTDIR")"* ]]
-}
-
-@test "mounts: readonly root makes / read-only" {
-	update_config '.root.readonly = true'
-	set_cmd 'touch /x 2>&1; grep " / / " /proc/self/mountinfo'
-	run_container
-	[[ "$output" == *"Read-only file system"* ]]
-	[ ! -e "$BUNDLE/rootfs/x" ]
-	# Mounts on top of the read-only root still work.
-	update_config '.root.readonly = true'
-	set_cmd 'touch /dev/shm/x && echo shm-writable'
-	run_container
-	[ "$output" = shm-writable ]
-}
-
-@test "mounts: writable root lets the container write to its rootfs" {
-	writable_rootfs
-	set_cmd 'echo written-inside >/x'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "$(cat "$BUNDLE/rootfs/x")" = written-inside ]
-}
-
-@test "mounts: default device nodes exist with the right numbers" {
-	# stat prints major:minor in hex.
-	set_cmd 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T" /dev/$d; done
-		echo x >/dev/null && echo null-writable
-		head -c 4 /dev/zero | od -An -tx1'
-	run_container
-	[ "$status" -eq 0 ]
-	local lines
-	mapfile -t lines <<<"$output"
-	[ "${lines[0]}" = "/dev/null character special file 1:3" ]
-	[ "${lines[1]}" = "/dev/zero character special file 1:5" ]
-	[ "${lines[2]}" = "/dev/full character special file 1:7" ]
-	[ "${lines[3]}" = "/dev/random character special file 1:8" ]
-	[ "${lines[4]}" = "/dev/urandom character special file 1:9" ]
-	[ "${lines[5]}" = "/dev/tty character special file 5:0" ]
-	[ "${lines[6]}" = null-writable ]
-	[[ "${lines[7]}" =~ ^[[:space:]]*00\ 00\ 00\ 00[[:space:]]*$ ]]
-}
-
-@test "mounts: /dev standard symlinks" {
-	set_cmd 'for l in fd stdin stdout stderr ptmx; do echo "$l -> $(readlink /dev/$l)"; done'
-	run_container
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"fd -> /proc/self/fd"* ]]
-	[[ "$output" == *"stdin -> /proc/self/fd/0"* ]]
-	[[ "$output" == *"stdout -> /proc/self/fd/1"* ]]
-	[[ "$output" == *"stderr -> /proc/self/fd/2"* ]]
-	[[ "$output" == *"ptmx -> pts/ptmx"* ]]
-}
-
-@test "mounts: masked paths are hidden" {
-	# /proc/keys and /proc/timer_list exist on any recent kernel.
-	[ -e /proc/keys ] || skip "host has no /proc/keys"
-	set_cmd 'echo "keys:$(cat /proc/keys | wc -c)"; echo "firmware:$(ls -A /sys/firmware | wc -l)"; cat /proc/self/mountinfo'
-	run_container
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"keys:0"* ]]
-	[[ "$output" == *"firmware:0"* ]]
-	grep -q ' /proc/keys ' <<<"$output"
-	grep -q ' /sys/firmware ' <<<"$output"
-}
-
-@test "mounts: readonly paths are mounted read-only" {
-	container_mountinfo
-	local p
-	for p in /proc/sys /proc/bus /proc/fs /proc/irq /proc/sysrq-trigger; do
-		[ -e "$p" ] || continue # not every kernel has all of them
-		has_opt "$(mi_field "$output" "$p" opts)" ro || fail "$p is not ro"
-	done
-	# /proc itself stays writable (only the listed paths are ro).
-	if has_opt "$(mi_field "$output" /proc opts)" ro; then fail "/proc is ro"; fi
 }
 
 @test "mounts: bind mount from the config, read-write" {
@@ -168,6 +57,47 @@ container_mountinfo() {
 	[ "$output" = file-content ]
 }
 
+@test "mounts: rbind brings a submount of the source along, bind does not" {
+	mkdir -p "$TESTDIR/src/sub"
+	echo top >"$TESTDIR/src/top"
+	local setup="mount -t tmpfs sub '$TESTDIR/src/sub'; echo inner >'$TESTDIR/src/sub/inner'"
+	set_cmd 'cat /mnt/top; cat /mnt/sub/inner 2>/dev/null || echo no-inner; grep " /mnt/sub " /proc/self/mountinfo || echo no-submount'
+	local opt
+	for opt in rbind bind; do
+		update_config '.mounts = [.mounts[] | select(.destination != "/mnt")]
+			+ [{"destination": "/mnt", "type": "bind", "source": $s, "options": [$o]}]' \
+			--arg s "$TESTDIR/src" --arg o "$opt"
+		run --separate-stderr rt_in_mntns private "$setup" run --bundle "$BUNDLE" "$(new_id)"
+		[ "$status" -eq 0 ] || fail "$opt: run failed ($status): $output" "$stderr"
+		[ "${lines[0]}" = top ]
+		if [ "$opt" = rbind ]; then
+			[ "${lines[1]}" = inner ] || fail "rbind: $output"
+			[ "$(mi_field "${lines[2]}" /mnt/sub fstype)" = tmpfs ]
+		else
+			[ "${lines[1]}" = no-inner ] || fail "bind: $output"
+			[ "${lines[2]}" = no-submount ]
+		fi
+	done
+	# The submount only ever existed in the private namespaces.
+	[ ! -e "$TESTDIR/src/sub/inner" ]
+}
+
+@test "mounts: a bind mount's missing destination parents are created" {
+	mkdir "$TESTDIR/share"
+	echo shared-file >"$TESTDIR/share/f"
+	[ ! -e "$BUNDLE/rootfs/a" ]
+	update_config '.mounts += [{"destination": "/a/b/c", "type": "bind", "source": $s, "options": ["bind"]}]' \
+		--arg s "$TESTDIR/share"
+	set_cmd 'cat /a/b/c/f; grep " /a/b/c " /proc/self/mountinfo'
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	[ "${lines[0]}" = shared-file ]
+	[ "$(mi_field "${lines[1]}" /a/b/c root)" = "$TESTDIR/share" ]
+	# Created inside the rootfs, not anywhere else.
+	[ -d "$BUNDLE/rootfs/a/b/c" ]
+	[ -z "$(ls -A "$BUNDLE/rootfs/a/b/c")" ]
+}
+
 @test "mounts: tmpfs with options" {
 	update_config '.mounts += [{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev", "mode=1700", "size=1m"]}]'
 	set_cmd 'stat -c %a /scratch; grep " /scratch " /proc/self/mountinfo'
@@ -180,6 +110,25 @@ container_mountinfo() {
 	has_opt "$(mi_field "$output" /scratch superopts)" size=1024k
 }
 
+@test "mounts: tmpfs mode and size, and noexec" {
+	update_config '.mounts += [
+		{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["mode=1777", "size=1m"]},
+		{"destination": "/noexec", "type": "tmpfs", "source": "tmpfs", "options": ["noexec", "size=4m"]},
+		{"destination": "/exec", "type": "tmpfs", "source": "tmpfs", "options": ["size=4m"]}]'
+	# busybox picks the applet by argv[0]: keep its name.
+	set_cmd 'stat -c %a /scratch; df -k /scratch | tail -n 1
+		cp /bin/busybox /exec/busybox && /exec/busybox true && echo exec-ran
+		cp /bin/busybox /noexec/busybox && /noexec/busybox true 2>&1 || echo noexec-failed'
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	[ "${lines[0]}" = 1777 ]
+	# Filesystem 1K-blocks Used Available Use% Mounted-on
+	[ "$(awk '{ print $2 }' <<<"${lines[1]}")" = 1024 ] || fail "df: ${lines[1]}"
+	[ "${lines[2]}" = exec-ran ]
+	[[ "${lines[3],,}" == *"permission denied"* ]] || fail "noexec: ${lines[3]}"
+	[ "${lines[4]}" = noexec-failed ]
+}
+
 @test "mounts: container mounts do not appear on the host" {
 	local id
 	id="$(new_id)"
@@ -190,4 +139,137 @@ container_mountinfo() {
 	[ "$(ctr_state "$id")" = running ]
 	[ -z "$(mounts_under "$BUNDLE")" ]
 	[[ "$(cat /proc/self/mountinfo)" != *"$BUNDLE"* ]]
+}
+
+# SECURITY.md #4: symlinks in mount destinations resolve inside the rootfs.
+@test "mounts: destination through an absolute symlink stays in the rootfs" {
+	local target absent
+	new_host_dir target target
+	new_host_path absent absent
+	# /etc/x -> <host dir that exists>, /etc/y -> <host path that does not>.
+	ln -s "$target" "$BUNDLE/rootfs/etc/x"
+	ln -s "$absent" "$BUNDLE/rootfs/etc/y"
+	mkdir "$TESTDIR/src"
+	echo from-bind-source >"$TESTDIR/src/inside"
+	update_config '.mounts += [
+		{"destination": "/etc/x", "type": "bind", "source": $s, "options": ["bind"]},
+		{"destination": "/etc/y", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m"]}]' \
+		--arg s "$TESTDIR/src"
+	set_cmd 'cat /etc/x/inside && touch /etc/x/written && cat /proc/self/mountinfo'
+	run_container
+
+	# First and whatever the exit status: the host paths were not touched.
+	host_untouched "$target"
+	[ ! -e "$absent" ] || fail "runtime created $absent on the host"
+	[ -z "$(mounts_under "$absent")" ]
+
+	# The container saw both mounts where the symlinks point *inside* it.
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = from-bind-source ]
+	mi_field "$output" "$target" root >/dev/null || fail "no mount at $target in the container"
+	[ "$(mi_field "$output" "$absent" fstype)" = tmpfs ]
+	[ "$(cat "$TESTDIR/src/written")" = "" ]
+	[ -d "$BUNDLE/rootfs$target" ]
+	[ -d "$BUNDLE/rootfs$absent" ]
+}
+
+@test "mounts: file bind mount onto a symlink to a host file stays in the rootfs" {
+	local dir
+	new_host_dir dir file-target
+	ln -sf "$dir/marker" "$BUNDLE/rootfs/etc/hosts"
+	echo from-bind-source >"$TESTDIR/hosts"
+	update_config '.mounts += [{"destination": "/etc/hosts", "type": "bind", "source": $s, "options": ["bind"]}]' \
+		--arg s "$TESTDIR/hosts"
+	set_cmd "cat /etc/hosts; echo written >>/etc/hosts"
+	run_container
+	host_untouched "$dir"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = from-bind-source ]
+	[ "$(cat "$TESTDIR/hosts")" = $'from-bind-source\nwritten' ]
+}
+
+# SECURITY.md #3: /proc or /sys in the rootfs is a symlink.
+@test "mounts: a rootfs whose /proc is an absolute symlink to the host is refused" {
+	local target
+	new_host_dir target proc-target
+	rmdir "$BUNDLE/rootfs/proc"
+	ln -s "$target" "$BUNDLE/rootfs/proc"
+	set_cmd 'echo container-ran'
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" != *container-ran* ]]
+	host_untouched "$target"
+	root_is_empty
+}
+
+@test "mounts: a rootfs whose /proc is a relative symlink is refused" {
+	# proc -> etc: mounting procfs over the container's /etc (or masking
+	# /proc/... paths under it) must not happen.
+	rmdir "$BUNDLE/rootfs/proc"
+	ln -s etc "$BUNDLE/rootfs/proc"
+	local before
+	before="$(ls -A "$BUNDLE/rootfs/etc")"
+	set_cmd 'echo container-ran'
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" != *container-ran* ]]
+	[ "$(ls -A "$BUNDLE/rootfs/etc")" = "$before" ]
+	[ -z "$(mounts_under "$BUNDLE")" ]
+	root_is_empty
+}
+
+@test "mounts: a rootfs whose /sys is an absolute symlink to the host is refused" {
+	local target
+	new_host_dir target sys-target
+	rmdir "$BUNDLE/rootfs/sys"
+	ln -s "$target" "$BUNDLE/rootfs/sys"
+	set_cmd 'echo container-ran'
+	run_container
+	echo "status=$status"$'\n'"$output"$'\n'"stderr: $stderr"
+	host_untouched "$target"
+	[ -z "$(mounts_under "$target")" ]
+	[ "$status" -ne 0 ]
+	[[ "$output" != *container-ran* ]]
+	root_is_empty
+}
+
+@test "mounts: a rootfs whose /sys is a relative symlink is refused" {
+	rmdir "$BUNDLE/rootfs/sys"
+	ln -s etc "$BUNDLE/rootfs/sys"
+	local before
+	before="$(ls -A "$BUNDLE/rootfs/etc")"
+	# If a runtime mounted sysfs on /etc anyway, the container would see it.
+	set_cmd 'echo container-ran; stat -f -c %T /etc; ls /etc'
+	run_container
+	echo "status=$status"$'\n'"$output"$'\n'"stderr: $stderr"
+	[ "$(ls -A "$BUNDLE/rootfs/etc")" = "$before" ]
+	[ -z "$(mounts_under "$BUNDLE")" ]
+	[[ "$output" != *sysfs* ]]
+	[ "$status" -ne 0 ]
+	[[ "$output" != *container-ran* ]]
+	root_is_empty
+}
+
+# SECURITY.md #5, CVE-2024-45310: creating missing mount targets through a symlink.
+@test "mounts: missing target dirs under a symlink to the host are made in the rootfs (CVE-2024-45310)" {
+	local absent
+	new_host_path absent mkdir-target
+	# /data -> <absolute host path that does not exist>; the mount target
+	# /data/sub/x needs three missing directories.
+	ln -s "$absent" "$BUNDLE/rootfs/data"
+	mkdir "$TESTDIR/src"
+	echo from-bind-source >"$TESTDIR/src/inside"
+	update_config '.mounts += [{"destination": "/data/sub/x", "type": "bind", "source": $s, "options": ["bind"]}]' \
+		--arg s "$TESTDIR/src"
+	set_cmd 'cat /data/sub/x/inside && cat /proc/self/mountinfo'
+	run_container
+	echo "status=$status"$'\n'"$output"$'\n'"stderr: $stderr"
+
+	[ ! -e "$absent" ] || fail "runtime created $absent on the host: $(find "$absent")"
+	[ -z "$(mounts_under "$absent")" ]
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = from-bind-source ]
+	[ -d "$BUNDLE/rootfs$absent/sub/x" ]
+	mi_field "$output" "$absent/sub/x" root >/dev/null || fail "no mount at $absent/sub/x in the container"
+	[ -z "$(ls -A "$BUNDLE/rootfs$absent/sub/x")" ]
 }

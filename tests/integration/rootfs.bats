@@ -1,13 +1,63 @@
 #!/usr/bin/env bats
-# How the rootfs is set up: --no-pivot, rootfs propagation, tmpfs options,
-# recursive binds, linux.devices and missing mount destinations.  Anything
-# the host must not see (extra mounts, shared propagation) is done in a
-# private mount namespace (rt_in_mntns).
+# The root filesystem: / is the bundle's rootfs, root.readonly, --no-pivot and
+# rootfsPropagation.  Anything the host must not see (extra mounts, shared
+# propagation) is done in a private mount namespace (rt_in_mntns).
 
 load helpers
 
 # root_line MOUNTINFO — the line of the mount at "/".
 root_line() { awk '$5 == "/"' <<<"$1"; }
+
+@test "rootfs: / is the bundle's rootfs, not the host's root" {
+	container_mountinfo
+	# Exactly one mount at / (the old root is gone after pivot_root).
+	[ "$(awk '$5 == "/"' <<<"$output" | wc -l)" -eq 1 ]
+	# Its root within the backing filesystem is our rootfs directory ...
+	local croot
+	croot="$(mi_field "$output" / root)"
+	[[ "$croot" == */bundle/rootfs ]]
+	# ... which is not what the host has at /.
+	[ "$croot" != "$(mi_field "$(cat /proc/self/mountinfo)" / root)" ]
+}
+
+@test "rootfs: the container sees the rootfs files, not the host's" {
+	[ -e /etc/os-release ] || skip "host has no /etc/os-release"
+	set_cmd 'cat /etc/hostname; test -e /etc/os-release && echo HOST-ETC-VISIBLE; ls /'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = berth-rootfs ]
+	[[ "$output" != *HOST-ETC-VISIBLE* ]]
+	[[ "$output" != *"$(basename "$TESTDIR")"* ]]
+}
+
+@test "rootfs: readonly root makes / read-only" {
+	update_config '.root.readonly = true'
+	set_cmd 'touch /x 2>&1; grep " / / " /proc/self/mountinfo'
+	run_container
+	[[ "$output" == *"Read-only file system"* ]]
+	[ ! -e "$BUNDLE/rootfs/x" ]
+	# Mounts on top of the read-only root still work.
+	update_config '.root.readonly = true'
+	set_cmd 'touch /dev/shm/x && echo shm-writable'
+	run_container
+	[ "$output" = shm-writable ]
+}
+
+@test "rootfs: the container cannot remount its read-only root read-write" {
+	set_cmd 'mount -o remount,rw / 2>&1; touch /x 2>&1; echo done'
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+	[ ! -e "$BUNDLE/rootfs/x" ]
+}
+
+@test "rootfs: writable root lets the container write to its rootfs" {
+	writable_rootfs
+	set_cmd 'echo written-inside >/x'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BUNDLE/rootfs/x")" = written-inside ]
+}
 
 @test "rootfs: run --no-pivot sees only its rootfs and its own mounts" {
 	mkdir "$TESTDIR/host-only"
@@ -54,77 +104,4 @@ root_line() { awk '$5 == "/"' <<<"$1"; }
 		rshared) [[ "$line" == *shared:* ]] ;;
 		esac || fail "$prop: the container's / is: $line"
 	done
-}
-
-@test "rootfs: tmpfs mode and size, and noexec" {
-	update_config '.mounts += [
-		{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["mode=1777", "size=1m"]},
-		{"destination": "/noexec", "type": "tmpfs", "source": "tmpfs", "options": ["noexec", "size=4m"]},
-		{"destination": "/exec", "type": "tmpfs", "source": "tmpfs", "options": ["size=4m"]}]'
-	# busybox picks the applet by argv[0]: keep its name.
-	set_cmd 'stat -c %a /scratch; df -k /scratch | tail -n 1
-		cp /bin/busybox /exec/busybox && /exec/busybox true && echo exec-ran
-		cp /bin/busybox /noexec/busybox && /noexec/busybox true 2>&1 || echo noexec-failed'
-	run_container
-	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
-	[ "${lines[0]}" = 1777 ]
-	# Filesystem 1K-blocks Used Available Use% Mounted-on
-	[ "$(awk '{ print $2 }' <<<"${lines[1]}")" = 1024 ] || fail "df: ${lines[1]}"
-	[ "${lines[2]}" = exec-ran ]
-	[[ "${lines[3],,}" == *"permission denied"* ]] || fail "noexec: ${lines[3]}"
-	[ "${lines[4]}" = noexec-failed ]
-}
-
-@test "rootfs: rbind brings a submount of the source along, bind does not" {
-	mkdir -p "$TESTDIR/src/sub"
-	echo top >"$TESTDIR/src/top"
-	local setup="mount -t tmpfs sub '$TESTDIR/src/sub'; echo inner >'$TESTDIR/src/sub/inner'"
-	set_cmd 'cat /mnt/top; cat /mnt/sub/inner 2>/dev/null || echo no-inner; grep " /mnt/sub " /proc/self/mountinfo || echo no-submount'
-	local opt
-	for opt in rbind bind; do
-		update_config '.mounts = [.mounts[] | select(.destination != "/mnt")]
-			+ [{"destination": "/mnt", "type": "bind", "source": $s, "options": [$o]}]' \
-			--arg s "$TESTDIR/src" --arg o "$opt"
-		run --separate-stderr rt_in_mntns private "$setup" run --bundle "$BUNDLE" "$(new_id)"
-		[ "$status" -eq 0 ] || fail "$opt: run failed ($status): $output" "$stderr"
-		[ "${lines[0]}" = top ]
-		if [ "$opt" = rbind ]; then
-			[ "${lines[1]}" = inner ] || fail "rbind: $output"
-			[ "$(mi_field "${lines[2]}" /mnt/sub fstype)" = tmpfs ]
-		else
-			[ "${lines[1]}" = no-inner ] || fail "bind: $output"
-			[ "${lines[2]}" = no-submount ]
-		fi
-	done
-	# The submount only ever existed in the private namespaces.
-	[ ! -e "$TESTDIR/src/sub/inner" ]
-}
-
-@test "rootfs: linux.devices creates the nodes as configured" {
-	update_config '.linux.devices = [
-		{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438, "uid": 0, "gid": 0},
-		{"path": "/dev/my-null", "type": "c", "major": 1, "minor": 3, "fileMode": 416, "uid": 1000, "gid": 2000}]'
-	# stat prints major:minor in hex.
-	set_cmd 'stat -c "%A %t:%T %u:%g" /dev/fuse /dev/my-null; ls -l /dev/fuse'
-	run_container
-	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
-	[ "${lines[0]}" = "crw-rw-rw- a:e5 0:0" ]
-	[ "${lines[1]}" = "crw-r----- 1:3 1000:2000" ]
-	[[ "${lines[2]}" =~ ^crw-rw-rw-\ .*\ 10,\ +229\ .*/dev/fuse$ ]] || fail "ls -l: ${lines[2]}"
-}
-
-@test "rootfs: a bind mount's missing destination parents are created" {
-	mkdir "$TESTDIR/share"
-	echo shared-file >"$TESTDIR/share/f"
-	[ ! -e "$BUNDLE/rootfs/a" ]
-	update_config '.mounts += [{"destination": "/a/b/c", "type": "bind", "source": $s, "options": ["bind"]}]' \
-		--arg s "$TESTDIR/share"
-	set_cmd 'cat /a/b/c/f; grep " /a/b/c " /proc/self/mountinfo'
-	run_container
-	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
-	[ "${lines[0]}" = shared-file ]
-	[ "$(mi_field "${lines[1]}" /a/b/c root)" = "$TESTDIR/share" ]
-	# Created inside the rootfs, not anywhere else.
-	[ -d "$BUNDLE/rootfs/a/b/c" ]
-	[ -z "$(ls -A "$BUNDLE/rootfs/a/b/c")" ]
 }

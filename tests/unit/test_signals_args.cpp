@@ -7,6 +7,7 @@
 #include "berth/util/error.hpp"
 #include "berth/util/failure.hpp"
 #include "berth/util/signals.hpp"
+#include "flags.hpp"
 
 using berth::parse_signal;
 
@@ -91,4 +92,37 @@ TEST_CASE("the command word skips global flags and their values", "[args]")
     CHECK(berth::find_command({"checkpoint", "--help"}, with_value) == "checkpoint");
     CHECK(berth::find_command({"--help"}, with_value).empty());
     CHECK(berth::find_command({}, with_value).empty());
+}
+
+TEST_CASE("flag names come from CLI11's options: every long name, value-taking global flags", "[args]")
+{
+    CLI::App app{"test", "berth"};
+    app.set_version_flag("-v,--version", "1");
+    std::string root, log, bundle;
+    bool debug = false, no_pivot = false, detach = false, rootless = false;
+    int fds = 0;
+    app.add_option("--root", root);
+    app.add_option("-l,--log", log);
+    app.add_flag("--debug", debug);
+    CLI::App* create = app.add_subcommand("create");
+    create->add_option("id", root)->required();
+    create->add_option("-b,--bundle", bundle);
+    create->add_flag("--no-pivot", no_pivot);
+    create->add_option("--preserve-fds", fds);
+    CLI::App* run = app.add_subcommand("run");
+    run->add_flag("-d,--detach", detach);
+    CLI::App* spec = app.add_subcommand("spec");
+    spec->add_flag("--rootless", rootless);
+
+    berth::cli::FlagNames names = berth::cli::flag_names(app);
+    CHECK(names.long_names == std::set<std::string>{"bundle", "debug", "detach", "help", "log", "no-pivot",
+                                                    "preserve-fds", "root", "rootless", "version"});
+    // Only the app's own options, as find_command sees them before the command word.
+    CHECK(names.global_with_value == std::set<std::string>{"--log", "--root", "-l"});
+
+    auto args = berth::normalize_single_dash({"-root", "/x", "-log=/l", "create", "-no-pivot", "-preserve-fds", "1", "c1"},
+                                             names.long_names);
+    CHECK(args == std::vector<std::string>{"--root", "/x", "--log=/l", "create", "--no-pivot", "--preserve-fds", "1", "c1"});
+    CHECK(berth::find_command(args, names.global_with_value) == "create");
+    CHECK(berth::find_command({"-l", "state", "--debug", "run"}, names.global_with_value) == "run");
 }

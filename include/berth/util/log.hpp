@@ -1,4 +1,5 @@
 // Logging to stderr and to --log FILE (text or json). Passed by reference, never global.
+// The stderr stream is an fd chosen at construction (default 2), so tests can capture it.
 #pragma once
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@ enum class LogLevel { debug, info, warning, error };
 class Logger {
 public:
     Logger() = default;
+    // Writes what would go to stderr to `stream_fd` instead (not owned; must outlive the Logger).
+    explicit Logger(int stream_fd) noexcept : stream_fd_(stream_fd) {}
     // Opens the log file for appending; empty path logs to stderr only.
     void open(const std::string& path, LogFormat format, bool debug);
 
@@ -30,10 +33,13 @@ public:
 
     bool debug_enabled() const noexcept { return debug_; }
     int log_fd() const noexcept { return fd_.get(); }
+    int stream_fd() const noexcept { return stream_fd_; }
 
 private:
     void emit(LogLevel level, std::string_view msg) const;
+    void to_stream(std::string_view prefix, std::string_view msg) const;
     Fd fd_;
+    int stream_fd_ = 2;
     LogFormat format_ = LogFormat::text;
     bool debug_ = false;
 };
