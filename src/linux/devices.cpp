@@ -49,7 +49,7 @@ bool bind_host_node(int rootfd, const DeviceNode& d, Failure& f)
 
 }  // namespace
 
-bool create_device(int rootfd, const DeviceNode& d, bool in_userns, Failure& f)
+bool create_device(int rootfd, const DeviceNode& d, bool in_userns, Failure& f, int* made)
 {
     if (in_userns) return bind_host_node(rootfd, d, f);
     Fd dir(create_in_root(rootfd, dirname_of(d.path), Kind::directory, 0755, f));
@@ -63,6 +63,14 @@ bool create_device(int rootfd, const DeviceNode& d, bool in_userns, Failure& f)
     }
     if (::fchownat(dir.get(), name.c_str(), d.uid, d.gid, AT_SYMLINK_NOFOLLOW) < 0)
         return f.set(errno, "chown %s", d.path.c_str());
+    if (made) {
+        Fd node(::openat(dir.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        struct stat st;
+        if (!node || ::fstat(node.get(), &st) < 0) return f.set(errno, "open %s", d.path.c_str());
+        if ((st.st_mode & S_IFMT) != (d.mode & S_IFMT) || st.st_rdev != d.dev)
+            return f.set(EINVAL, "%s was replaced while berth created it", d.path.c_str());
+        *made = node.release();
+    }
     return true;
 }
 

@@ -251,6 +251,9 @@ bool mask_path(int rootfd, const std::string& path, int devnull_fd, Fd& empty_di
     }
     Fd m(::open_tree(devnull_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH));
     if (!m) return f.set(errno, "mask %s: clone /dev/null", what);
+    struct mount_attr a {};
+    a.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
+    if (::mount_setattr(m.get(), "", AT_EMPTY_PATH, &a, sizeof a) < 0) return f.set(errno, "mask %s: make read-only", what);
     return attach(m.get(), target.get(), what, f);
 }
 

@@ -87,7 +87,7 @@ void plan_mounts(const spec::Config& c, const PlanInputs& in, ContainerPlan& pla
         } else {
             step.source = m.source;
         }
-        if (m.destination == "/dev" && m.type == "tmpfs") plan.dev_is_tmpfs = true;
+        if (m.destination == "/dev" && step.kind == os::MountStep::Kind::bind) plan.default_devices = false;
         plan.mounts.push_back(std::move(step));
     }
     bool cgroupns = plan.new_namespaces & CLONE_NEWCGROUP;

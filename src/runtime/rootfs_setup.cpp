@@ -49,9 +49,15 @@ bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
     bool in_userns = plan.in_user_namespace();
     for (const auto& m : plan.mounts)
         if (!os::mount_step(root.get(), m, plan.cgroup_mounts, in_userns, f)) return false;
-    if (plan.dev_is_tmpfs) {
-        for (const auto& d : os::default_devices())
-            if (!os::create_device(root.get(), d, in_userns, f)) return false;
+    // The container's own /dev/null, as berth made it: what masked files are bound to.
+    Fd null_node;
+    if (plan.default_devices) {
+        for (const auto& d : os::default_devices()) {
+            int made = -1;
+            bool is_null = d.path == "/dev/null";
+            if (!os::create_device(root.get(), d, in_userns, f, is_null ? &made : nullptr)) return false;
+            if (made >= 0) null_node.reset(made);
+        }
         if (!os::create_dev_symlinks(root.get(), f)) return false;
     }
     for (const auto& d : plan.devices)
@@ -61,12 +67,14 @@ bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
         if (!cwd) return f.wrap("create cwd");
     }
     if (!plan.masked_paths.empty()) {
-        // Opened here, not by berth: open_tree only clones mounts of the caller's namespace.
-        Fd devnull(os::open_verified_devnull(f));
-        if (!devnull) return false;
+        // Without a node of its own (in a user namespace mknod is refused, and /dev then holds
+        // binds of the host's nodes), the host's /dev/null, verified, bound read-only. Opened
+        // here, not by berth: open_tree only clones mounts of the caller's namespace.
+        if (!null_node) null_node.reset(os::open_verified_devnull(f));
+        if (!null_node) return false;
         Fd empty_dir;
         for (const auto& p : plan.masked_paths)
-            if (!os::mask_path(root.get(), p, devnull.get(), empty_dir, f)) return false;
+            if (!os::mask_path(root.get(), p, null_node.get(), empty_dir, f)) return false;
     }
     for (const auto& p : plan.readonly_paths)
         if (!os::readonly_path(root.get(), p, f)) return false;

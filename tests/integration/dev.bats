@@ -94,3 +94,17 @@ load helpers
 	[ "${lines[1]}" = "/dev/null 1:3" ]
 	[ "${lines[2]}" = dev-ok ]
 }
+
+@test "dev: without a /dev tmpfs the default devices are made in the image's /dev" {
+	# As runc: only a bind-mounted /dev is left as it is.
+	update_config '.mounts |= map(select(.destination != "/dev" and .destination != "/dev/pts"
+		and .destination != "/dev/shm" and .destination != "/dev/mqueue"))'
+	set_cmd 'for d in null zero tty; do stat -c "%n %F %t:%T" /dev/$d; done; readlink /dev/fd'
+	run_container
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/dev/null character special file 1:3"* ]]
+	[[ "$output" == *"/dev/zero character special file 1:5"* ]]
+	[[ "$output" == *"/dev/tty character special file 5:0"* ]]
+	[[ "$output" == *"/proc/self/fd"* ]]
+}

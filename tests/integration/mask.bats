@@ -54,3 +54,33 @@ load helpers
 	# stdio (a pipe from the harness) was not swapped for the image's /dev/null.
 	[[ "${lines[3]}" == stdout=pipe:* ]]
 }
+
+# Red-team finding: masked files were writable binds of the host's own /dev/null inode, so
+# container root could chmod, chown and touch it through /proc/timer_list. The runtime runs in
+# a private mount namespace whose /dev/null is a decoy node, so a vulnerable runtime changes
+# the decoy, never the host's /dev/null.
+@test "mask: container root cannot change the node behind a masked file" {
+	[ -e /proc/timer_list ] || skip "host has no /proc/timer_list"
+	local decoy="$TESTDIR/decoy-null" before after
+	mknod -m 666 "$decoy" c 1 3
+	touch -d @1000000000 "$decoy"
+	before="$(stat -c '%a %u:%g %Y' "$decoy")"
+	update_config '.process.capabilities.bounding += ["CAP_CHOWN", "CAP_FOWNER"]
+		| .process.capabilities.effective += ["CAP_CHOWN", "CAP_FOWNER"]
+		| .process.capabilities.permitted += ["CAP_CHOWN", "CAP_FOWNER"]'
+	set_cmd 'chmod 600 /proc/timer_list && echo chmod-ok; chown 1000:1000 /proc/timer_list && echo chown-ok;
+		touch /proc/timer_list && echo touch-ok; stat -c "node=%t:%T" /proc/timer_list;
+		echo "size=$(wc -c </proc/timer_list)"'
+	run --separate-stderr rt_in_mntns private "mount --bind '$decoy' /dev/null" run --bundle "$BUNDLE" "$(new_id)"
+	echo "status=$status"$'\n'"$output"$'\n'"stderr: $stderr"
+	after="$(stat -c '%a %u:%g %Y' "$decoy")"
+	echo "decoy before: $before, after: $after"
+	[ "$status" -eq 0 ]
+	[ "$before" = "$after" ]
+	[[ "$output" != *chmod-ok* ]]
+	[[ "$output" != *chown-ok* ]]
+	[[ "$output" != *touch-ok* ]]
+	# Still a null device in place: reads empty.
+	[[ "$output" == *"node=1:3"* ]]
+	[[ "$output" == *"size=0"* ]]
+}

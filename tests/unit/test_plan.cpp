@@ -68,7 +68,7 @@ TEST_CASE("plan: the default spec", "[plan]")
     CHECK_FALSE(plan.two_stage);
     CHECK(plan.hostname == std::optional<std::string>("berth"));
     CHECK(plan.readonly_root);
-    CHECK(plan.dev_is_tmpfs);
+    CHECK(plan.default_devices);
     CHECK(plan.rootfs_propagation == (MS_SLAVE | MS_REC));
     REQUIRE(plan.mounts.size() == 7);
     CHECK(plan.mounts[0].fstype == "proc");

@@ -22,8 +22,10 @@ struct DeviceNode {
 std::vector<DeviceNode> default_devices();
 
 // mknod, or in a user namespace (where mknod is refused) a bind of the host's node onto an
-// empty file. Requires umask 0 so the mode is exact without a chmod by path.
-bool create_device(int rootfd, const DeviceNode& d, bool in_userns, Failure& f);
+// empty file. Requires umask 0 so the mode is exact without a chmod by path. With `made`, a
+// node berth created itself (not a bind of the host's) is returned there as an O_PATH fd,
+// verified to be the device asked for.
+bool create_device(int rootfd, const DeviceNode& d, bool in_userns, Failure& f, int* made = nullptr);
 
 // /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr, /dev/ptmx (-> pts/ptmx), /dev/core.
 bool create_dev_symlinks(int rootfd, Failure& f);

@@ -35,9 +35,11 @@ struct CgroupMountPlan {
 // Performs one mount step. `rootfd` is an O_PATH fd of the rootfs. Returns false with f set.
 bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bool in_userns, Failure& f);
 
-// Masks a path (SECURITY.md #9, #14): files get a bind of the verified /dev/null fd, directories
-// an empty read-only tmpfs. Missing paths are skipped. `empty_dir` starts invalid; the first
-// masked directory gets a new tmpfs kept there, later ones a clone of it (no new superblock).
+// Masks a path (SECURITY.md #9, #14): files get a read-only bind of `devnull_fd`, a null
+// device berth made or verified, so the container can neither chmod, chown nor touch the
+// node behind the mask; directories an empty read-only tmpfs. Missing paths are skipped.
+// `empty_dir` starts invalid; the first masked directory gets a new tmpfs kept there, later
+// ones a clone of it (no new superblock).
 bool mask_path(int rootfd, const std::string& path, int devnull_fd, Fd& empty_dir, Failure& f);
 // Makes a path read-only (recursive bind of itself with MOUNT_ATTR_RDONLY). Missing paths skipped.
 bool readonly_path(int rootfd, const std::string& path, Failure& f);

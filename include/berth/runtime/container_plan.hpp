@@ -51,7 +51,9 @@ struct ContainerPlan {
     bool no_pivot = false;
     std::vector<os::MountStep> mounts;
     os::CgroupMountPlan cgroup_mounts;
-    bool dev_is_tmpfs = false;          // /dev is a fresh tmpfs from the config: populate it
+    // berth makes the default devices and /dev symlinks unless /dev is a bind mount (as runc):
+    // on a /dev tmpfs of the config, or in the image's own /dev.
+    bool default_devices = true;
     std::vector<os::DeviceNode> devices;
     std::vector<std::string> masked_paths;
     std::vector<std::string> readonly_paths;
