@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "berth_commit.h"
 #include "berth_config.h"
 #include "command.hpp"
 

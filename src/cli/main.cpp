@@ -4,6 +4,7 @@
 
 #include "berth/util/args.hpp"
 #include "berth/util/error.hpp"
+#include "berth_commit.h"
 #include "berth_config.h"
 #include "command.hpp"
 
