@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "berth/spec/version.hpp"
 #include "berth_commit.h"
 #include "berth_config.h"
 #include "command.hpp"
@@ -24,7 +25,7 @@ nlohmann::ordered_json features()
     }
     nlohmann::ordered_json j;
     j["ociVersionMin"] = "1.0.0";
-    j["ociVersionMax"] = BERTH_SPEC_VERSION;
+    j["ociVersionMax"] = spec::oci_version;
     j["hooks"] = nlohmann::ordered_json::array();
     j["mountOptions"] = {"async",  "atime",  "bind",     "defaults", "dev",        "diratime", "dirsync",  "exec",
                          "lazytime", "mand", "noatime",  "nodev",    "nodiratime", "noexec",   "nolazytime", "nomand",

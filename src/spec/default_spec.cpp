@@ -7,6 +7,8 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "berth/spec/version.hpp"
+
 namespace berth::spec {
 
 namespace {
@@ -110,7 +112,7 @@ ojson linux_section(bool rootless)
 nlohmann::ordered_json default_spec(bool rootless)
 {
     ojson spec = ojson::object();
-    spec["ociVersion"] = "1.2.0";
+    spec["ociVersion"] = oci_version;
     spec["process"] = process();
     spec["root"] = {{"path", "rootfs"}, {"readonly", true}};
     spec["hostname"] = "berth";
