@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <initializer_list>
+#include <string>
 #include <string_view>
 
+#include "berth/spec/defaults.hpp"
 #include "berth/spec/version.hpp"
 
 namespace berth::spec {
@@ -40,7 +42,7 @@ ojson process()
     p["terminal"] = true;
     p["user"] = {{"uid", 0}, {"gid", 0}};
     p["args"] = strings({"sh"});
-    p["env"] = strings({"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"});
+    p["env"] = strings({std::string("PATH=") + default_path, "TERM=xterm"});
     p["cwd"] = "/";
     // No inheritable or ambient set: CVE-2022-29162 (runc 1.1.2 dropped them).
     p["capabilities"] = {{"bounding", caps}, {"effective", caps}, {"permitted", caps}};
