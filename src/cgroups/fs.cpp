@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -56,18 +55,7 @@ void make_dirs(const std::string& mount_point, const std::string& dir,
         dir[mount_point.size()] != '/')
         throw Error(ctx + ": not below the hierarchy mounted at " + mount_point);
 
-    std::string level = mount_point;
-    std::string_view rest = std::string_view(dir).substr(mount_point.size() + 1);
-    while (!rest.empty()) {
-        auto slash = rest.find('/');
-        auto comp = rest.substr(0, slash);
-        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-        if (comp.empty()) continue;
-        level += '/';
-        level += comp;
-        if (::mkdir(level.c_str(), 0755) < 0 && errno != EEXIST) throw_errno(ctx);
-        if (each_level) with_context(ctx, [&] { each_level(level); });
-    }
+    with_context(ctx, [&] { mkdir_p(dir, 0755, mount_point, each_level); });
 }
 
 void add_pid(const std::string& dir, pid_t pid)

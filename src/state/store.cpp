@@ -34,26 +34,6 @@ constexpr const char* state_file = "state.json";
 Error exists_error(const std::string& id) { return Error("container with id exists: " + id); }
 Error missing_error(const std::string& id) { return Error("container \"" + id + "\" does not exist"); }
 
-bool is_dir(const char* path)
-{
-    struct stat st;
-    return ::stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-// mkdir -p: every missing component is created with `mode`.
-void mkdir_p(const std::string& path, mode_t mode)
-{
-    if (path.empty()) throw Error("state root path is empty");
-    for (size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
-        std::string part = path.substr(0, end);
-        if (part.back() != '/' && ::mkdir(part.c_str(), mode) < 0 && errno != EEXIST) {
-            int err = errno;
-            if (!is_dir(part.c_str())) throw_errno(err, "mkdir " + part);  // e.g. EACCES on an existing parent
-        }
-        if (end == std::string::npos) break;
-    }
-}
-
 Fd open_dir_at(int dirfd, const std::string& name, int extra_flags = 0)
 {
     return Fd(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | extra_flags));

@@ -12,9 +12,9 @@ namespace berth::cgroups::fs {
 
 using Clock = std::chrono::steady_clock;
 
-// mkdir -p of `dir`, which must lie below the existing `mount_point`. `each_level` runs for
-// every level below mount_point, parents first, whether it was created now or not.
-// Errors read "create cgroup <dir>: ...".
+// mkdir -p (berth::mkdir_p) of `dir`, which must lie below the existing `mount_point`.
+// `each_level` runs for every level below mount_point, parents first, whether it was created
+// now or not. Errors read "create cgroup <dir>: ...".
 void make_dirs(const std::string& mount_point, const std::string& dir,
                const std::function<void(const std::string&)>& each_level = {});
 
