@@ -8,10 +8,10 @@
 #include <cerrno>
 #include <charconv>
 #include <optional>
-#include <thread>
 
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/retry.hpp"
 
 namespace berth::cgroups::fs {
 
@@ -90,19 +90,6 @@ void remove_dirs(const std::string& dir, Clock::time_point deadline)
         return r.err != EBUSY;
     });
     if (r.err) throw Error::sys(r.err, "remove cgroup " + r.path);
-}
-
-bool poll_until(Clock::time_point deadline, const std::function<bool()>& done)
-{
-    using namespace std::chrono_literals;
-    std::chrono::microseconds delay = 500us;
-    for (;;) {
-        if (done()) return true;
-        auto now = Clock::now();
-        if (now >= deadline) return false;
-        std::this_thread::sleep_for(std::min<Clock::duration>(delay, deadline - now));
-        delay = std::min<std::chrono::microseconds>(delay * 2, 50ms);
-    }
 }
 
 void signal_pids(const std::vector<pid_t>& pids, int sig)

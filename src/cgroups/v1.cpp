@@ -4,6 +4,7 @@
 
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/retry.hpp"
 
 namespace berth::cgroups {
 
@@ -85,7 +86,7 @@ void V1::set_frozen(bool frozen) const
     // Freezing can stall in FREEZING (a task in uninterruptible sleep); writing FROZEN again
     // makes the kernel retry, so the write sits inside the loop.
     bool done = with_context(ctx, [&] {
-        return fs::poll_until(fs::Clock::now() + 1s, [&] {
+        return poll_until(fs::Clock::now() + 1s, [&] {
             write_file(file, want);
             return fs::trimmed(read_file(file)) == want;
         });

@@ -5,6 +5,7 @@
 
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/retry.hpp"
 
 namespace berth::cgroups {
 
@@ -47,7 +48,7 @@ void V2::set_frozen(bool frozen) const
     std::string ctx = (frozen ? "freeze cgroup " : "thaw cgroup ") + dir_;
     bool done = with_context(ctx, [&] {
         write_file(dir_ + "/cgroup.freeze", frozen ? "1" : "0");
-        return fs::poll_until(fs::Clock::now() + 1s,
+        return poll_until(fs::Clock::now() + 1s,
                               [&] { return events_frozen(read_file(dir_ + "/cgroup.events")) == frozen; });
     });
     if (done) return;

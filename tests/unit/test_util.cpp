@@ -1,13 +1,15 @@
-// util helpers shared by several modules: mkdir_p.
+// util helpers shared by several modules: mkdir_p, poll_until.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/retry.hpp"
 
 using namespace berth;
 
@@ -85,4 +87,21 @@ TEST_CASE("mkdir_p below a base calls each_level for every level under it", "[ut
                       "stop");
     CHECK(levels == std::vector<std::string>{t.path + "/e"});
     CHECK_FALSE(is_dir(t.path + "/e/f"));
+}
+
+TEST_CASE("poll_until: stops when done, gives up at the deadline", "[util][retry]")
+{
+    using Clock = std::chrono::steady_clock;
+    int calls = 0;
+    CHECK(poll_until(Clock::now() + std::chrono::seconds(5), [&] { return ++calls == 3; }));
+    CHECK(calls == 3);
+
+    calls = 0;
+    auto start = Clock::now();
+    CHECK_FALSE(poll_until(start + std::chrono::milliseconds(5), [&] { return ++calls < 0; }));
+    CHECK(calls >= 2);
+    CHECK(Clock::now() - start < std::chrono::seconds(1));
+
+    calls = 0;  // a deadline already past still gets one try
+    CHECK(poll_until(Clock::now() - std::chrono::seconds(1), [&] { return ++calls == 1; }));
 }

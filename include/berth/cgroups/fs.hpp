@@ -28,9 +28,6 @@ void collect_pids(const std::string& dir, std::vector<pid_t>& out);
 // until `deadline`. A missing dir is fine.
 void remove_dirs(const std::string& dir, Clock::time_point deadline);
 
-// Calls done() until it returns true or deadline passes, sleeping a little longer each time.
-bool poll_until(Clock::time_point deadline, const std::function<bool()>& done);
-
 // Sends sig to every pid; pids that are already gone are skipped.
 void signal_pids(const std::vector<pid_t>& pids, int sig);
 
