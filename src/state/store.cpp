@@ -154,33 +154,23 @@ ContainerDir Store::open(std::string_view id_view) const
 std::vector<std::string> Store::list() const
 {
     std::vector<std::string> ids;
-    Fd root = open_dir_at(AT_FDCWD, root_);
+    Fd root = open_dir_at(AT_FDCWD, root_);  // follows a symlinked root, like open() and create()
     if (!root) {
         if (errno == ENOENT) return ids;
         throw_errno("open " + root_);
     }
-    DIR* d = ::fdopendir(root.get());
-    if (!d) throw_errno("fdopendir " + root_);
-    (void)root.release();  // owned by d now
-    struct Closer {
-        DIR* d;
-        ~Closer() { ::closedir(d); }
-    } closer{d};
-
-    for (;;) {
-        errno = 0;
-        struct dirent* e = ::readdir(d);
-        if (!e) {
-            if (errno != 0) throw_errno("read directory " + root_);
-            break;
-        }
-        std::string name = e->d_name;
-        if (!is_valid_container_id(name)) continue;  // ".", "..", "~creating.*" debris
+    auto entries = with_context("list " + root_, [&] { return read_dir(root.get(), "."); });
+    for (auto& e : entries.value_or(std::vector<DirEntry>{})) {
+        if (!is_valid_container_id(e.name)) continue;  // "~creating.*" debris
         struct stat st;
-        if (::fstatat(::dirfd(d), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) continue;
-        std::string rec = name + "/" + state_file;
-        if (::fstatat(::dirfd(d), rec.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) continue;
-        ids.push_back(std::move(name));
+        if (e.type != DT_DIR) {  // DT_UNKNOWN on some filesystems: ask
+            if (e.type != DT_UNKNOWN || ::fstatat(root.get(), e.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                !S_ISDIR(st.st_mode))
+                continue;
+        }
+        std::string rec = e.name + "/" + state_file;
+        if (::fstatat(root.get(), rec.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) continue;
+        ids.push_back(std::move(e.name));
     }
     std::sort(ids.begin(), ids.end());
     return ids;
