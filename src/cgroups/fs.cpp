@@ -47,13 +47,17 @@ RemoveResult try_remove(const std::string& dir)
 
 }  // namespace
 
+bool is_below(const std::string& mount_point, const std::string& dir)
+{
+    return !mount_point.empty() && mount_point.front() == '/' && dir.size() > mount_point.size() + 1 &&
+           dir.starts_with(mount_point) && dir[mount_point.size()] == '/';
+}
+
 void make_dirs(const std::string& mount_point, const std::string& dir,
                const std::function<void(const std::string&)>& each_level)
 {
     std::string ctx = "create cgroup " + dir;
-    if (dir.size() <= mount_point.size() + 1 || dir.compare(0, mount_point.size(), mount_point) != 0 ||
-        dir[mount_point.size()] != '/')
-        throw Error(ctx + ": not below the hierarchy mounted at " + mount_point);
+    if (!is_below(mount_point, dir)) throw Error(ctx + ": not below the hierarchy mounted at " + mount_point);
 
     with_context(ctx, [&] { mkdir_p(dir, 0755, mount_point, each_level); });
 }

@@ -12,6 +12,10 @@ namespace berth::cgroups::fs {
 
 using Clock = std::chrono::steady_clock;
 
+// Whether `dir` lies strictly below the absolute `mount_point`: never the hierarchy root
+// itself, whose removal or kill would hit the whole host.
+bool is_below(const std::string& mount_point, const std::string& dir);
+
 // mkdir -p (berth::mkdir_p) of `dir`, which must lie below the existing `mount_point`.
 // `each_level` runs for every level below mount_point, parents first, whether it was created
 // now or not. Errors read "create cgroup <dir>: ...".
