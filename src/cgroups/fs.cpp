@@ -3,16 +3,15 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <optional>
-#include <thread>
 
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/retry.hpp"
 
 namespace berth::cgroups::fs {
 
@@ -48,26 +47,19 @@ RemoveResult try_remove(const std::string& dir)
 
 }  // namespace
 
+bool is_below(const std::string& mount_point, const std::string& dir)
+{
+    return !mount_point.empty() && mount_point.front() == '/' && dir.size() > mount_point.size() + 1 &&
+           dir.starts_with(mount_point) && dir[mount_point.size()] == '/';
+}
+
 void make_dirs(const std::string& mount_point, const std::string& dir,
                const std::function<void(const std::string&)>& each_level)
 {
     std::string ctx = "create cgroup " + dir;
-    if (dir.size() <= mount_point.size() + 1 || dir.compare(0, mount_point.size(), mount_point) != 0 ||
-        dir[mount_point.size()] != '/')
-        throw Error(ctx + ": not below the hierarchy mounted at " + mount_point);
+    if (!is_below(mount_point, dir)) throw Error(ctx + ": not below the hierarchy mounted at " + mount_point);
 
-    std::string level = mount_point;
-    std::string_view rest = std::string_view(dir).substr(mount_point.size() + 1);
-    while (!rest.empty()) {
-        auto slash = rest.find('/');
-        auto comp = rest.substr(0, slash);
-        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-        if (comp.empty()) continue;
-        level += '/';
-        level += comp;
-        if (::mkdir(level.c_str(), 0755) < 0 && errno != EEXIST) throw_errno(ctx);
-        if (each_level) with_context(ctx, [&] { each_level(level); });
-    }
+    with_context(ctx, [&] { mkdir_p(dir, 0755, mount_point, each_level); });
 }
 
 void add_pid(const std::string& dir, pid_t pid)
@@ -102,19 +94,6 @@ void remove_dirs(const std::string& dir, Clock::time_point deadline)
         return r.err != EBUSY;
     });
     if (r.err) throw Error::sys(r.err, "remove cgroup " + r.path);
-}
-
-bool poll_until(Clock::time_point deadline, const std::function<bool()>& done)
-{
-    using namespace std::chrono_literals;
-    std::chrono::microseconds delay = 500us;
-    for (;;) {
-        if (done()) return true;
-        auto now = Clock::now();
-        if (now >= deadline) return false;
-        std::this_thread::sleep_for(std::min<Clock::duration>(delay, deadline - now));
-        delay = std::min<std::chrono::microseconds>(delay * 2, 50ms);
-    }
 }
 
 void signal_pids(const std::vector<pid_t>& pids, int sig)

@@ -6,19 +6,14 @@
 #include "berth/cgroups/path.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/json_reader.hpp"
 
 namespace berth::cgroups {
 
 namespace {
 
-// A dir loaded from state.json must lie strictly below its hierarchy's mount point, so a
-// damaged state file cannot make destroy() or kill_all() act on a hierarchy root.
-void check_below(const std::string& mount_point, const std::string& dir)
-{
-    bool ok = !mount_point.empty() && mount_point.front() == '/' && dir.size() > mount_point.size() + 1 &&
-              dir.compare(0, mount_point.size(), mount_point) == 0 && dir[mount_point.size()] == '/';
-    if (!ok) throw Error("cgroup dir \"" + dir + "\" is not below \"" + mount_point + "\"");
-}
+// Errors read "invalid cgroup state: <path>: <problem>".
+constexpr std::string_view invalid = "invalid cgroup state";
 
 }  // namespace
 
@@ -61,28 +56,18 @@ std::unique_ptr<Manager> make_manager(const Options& opts)
 
 std::unique_ptr<Manager> load_manager(const nlohmann::json& j)
 {
-    return with_context("invalid cgroup state", [&]() -> std::unique_ptr<Manager> {
-        try {
-            if (!j.is_object()) throw Error("expected an object");
-            auto mode = parse_mode(j.at("mode").get<std::string>());
-            if (!mode) throw Error("unknown mode " + j.at("mode").dump());
-            if (j.value("disabled", false)) return make_disabled_manager(*mode);
+    const JsonNode root(j, "", invalid);
+    root.require_object();
+    const JsonNode mode_node = root.required("mode");
+    auto mode = parse_mode(mode_node.as_string());
+    if (!mode) mode_node.fail("unknown mode " + mode_node.json().dump());
+    if (auto d = root.member("disabled"); d && d->as_bool()) return make_disabled_manager(*mode);
 
-            std::optional<V1> v1;
-            if (j.contains("v1")) {
-                v1.emplace(V1::from_json(j.at("v1")));
-                for (const auto& d : v1->dirs()) check_below(d.mount_point, d.dir);
-            }
-            std::optional<V2> v2;
-            if (j.contains("v2")) {
-                v2.emplace(V2::from_json(j.at("v2")));
-                check_below(v2->mount_point(), v2->dir());
-            }
-            return make_fs_manager(*mode, std::move(v1), std::move(v2));
-        } catch (const nlohmann::json::exception& e) {
-            throw Error(e.what());
-        }
-    });
+    std::optional<V1> v1;
+    if (auto n = root.member("v1")) v1.emplace(V1::from_json(*n));
+    std::optional<V2> v2;
+    if (auto n = root.member("v2")) v2.emplace(V2::from_json(*n));
+    return with_context(invalid, [&] { return make_fs_manager(*mode, std::move(v1), std::move(v2)); });
 }
 
 }  // namespace berth::cgroups

@@ -4,6 +4,7 @@
 
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/retry.hpp"
 
 namespace berth::cgroups {
 
@@ -85,7 +86,7 @@ void V1::set_frozen(bool frozen) const
     // Freezing can stall in FREEZING (a task in uninterruptible sleep); writing FROZEN again
     // makes the kernel retry, so the write sits inside the loop.
     bool done = with_context(ctx, [&] {
-        return fs::poll_until(fs::Clock::now() + 1s, [&] {
+        return poll_until(fs::Clock::now() + 1s, [&] {
             write_file(file, want);
             return fs::trimmed(read_file(file)) == want;
         });
@@ -108,15 +109,19 @@ nlohmann::json V1::to_json() const
     return out;
 }
 
-V1 V1::from_json(const nlohmann::json& j)
+V1 V1::from_json(const JsonNode& n)
 {
-    if (!j.is_array() || j.empty()) throw Error("v1: expected a non-empty array");
     std::vector<V1Dir> dirs;
-    for (const auto& e : j) {
-        V1Dir d{e.at("mount_point").get<std::string>(), e.at("controllers").get<std::vector<std::string>>(),
-                e.at("dir").get<std::string>()};
-        dirs.push_back(std::move(d));
-    }
+    n.each_element([&](const JsonNode& e) {
+        V1Dir& d = dirs.emplace_back();
+        d.mount_point = e.required("mount_point").as_string();
+        e.required("controllers").each_element([&](const JsonNode& c) { d.controllers.push_back(c.as_string()); });
+        const JsonNode dir_node = e.required("dir");
+        d.dir = dir_node.as_string();
+        if (!fs::is_below(d.mount_point, d.dir))
+            dir_node.fail("\"" + d.dir + "\" is not below \"" + d.mount_point + "\"");
+    });
+    if (dirs.empty()) n.fail("expected at least one hierarchy");
     return V1(std::move(dirs));
 }
 

@@ -5,6 +5,7 @@
 
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/retry.hpp"
 
 namespace berth::cgroups {
 
@@ -47,7 +48,7 @@ void V2::set_frozen(bool frozen) const
     std::string ctx = (frozen ? "freeze cgroup " : "thaw cgroup ") + dir_;
     bool done = with_context(ctx, [&] {
         write_file(dir_ + "/cgroup.freeze", frozen ? "1" : "0");
-        return fs::poll_until(fs::Clock::now() + 1s,
+        return poll_until(fs::Clock::now() + 1s,
                               [&] { return events_frozen(read_file(dir_ + "/cgroup.events")) == frozen; });
     });
     if (done) return;
@@ -74,9 +75,13 @@ bool V2::kill() const
 
 nlohmann::json V2::to_json() const { return {{"mount_point", mount_point_}, {"dir", dir_}}; }
 
-V2 V2::from_json(const nlohmann::json& j)
+V2 V2::from_json(const JsonNode& n)
 {
-    return V2(j.at("mount_point").get<std::string>(), j.at("dir").get<std::string>());
+    std::string mount_point = n.required("mount_point").as_string();
+    const JsonNode dir_node = n.required("dir");
+    std::string d = dir_node.as_string();
+    if (!fs::is_below(mount_point, d)) dir_node.fail("\"" + d + "\" is not below \"" + mount_point + "\"");
+    return V2(std::move(mount_point), std::move(d));
 }
 
 }  // namespace berth::cgroups

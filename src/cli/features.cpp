@@ -1,6 +1,13 @@
+#include <algorithm>
 #include <iostream>
+#include <string_view>
+#include <vector>
 
 #include "berth/linux/capabilities.hpp"
+#include "berth/linux/mount_options.hpp"
+#include "berth/spec/config.hpp"
+#include "berth/spec/version.hpp"
+#include "berth_commit.h"
 #include "berth_config.h"
 #include "command.hpp"
 
@@ -13,17 +20,14 @@ nlohmann::ordered_json features()
 {
     nlohmann::ordered_json j;
     j["ociVersionMin"] = "1.0.0";
-    j["ociVersionMax"] = BERTH_SPEC_VERSION;
+    j["ociVersionMax"] = spec::oci_version;
     j["hooks"] = nlohmann::ordered_json::array();
-    j["mountOptions"] = {"async",  "atime",  "bind",     "defaults", "dev",        "diratime", "dirsync",  "exec",
-                         "lazytime", "mand", "noatime",  "nodev",    "nodiratime", "noexec",   "nolazytime", "nomand",
-                         "norelatime", "nostrictatime", "nosuid", "nosymfollow", "private", "rbind", "relatime",
-                         "ro", "rprivate", "rshared", "rslave", "runbindable", "rw", "shared", "slave",
-                         "strictatime", "suid", "symfollow", "sync", "unbindable",
-                         "rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec", "rexec",
-                         "rnoatime", "rrelatime", "rstrictatime", "rnodiratime", "rdiratime", "rnosymfollow", "rsymfollow"};
+    j["mountOptions"] = os::known_mount_options();
     auto& l = j["linux"];
-    l["namespaces"] = {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"};
+    std::vector<std::string_view> namespaces;
+    for (const auto& entry : spec::namespace_names) namespaces.push_back(entry.second);
+    std::sort(namespaces.begin(), namespaces.end());
+    l["namespaces"] = namespaces;
     l["capabilities"] = os::capability_names();
     l["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}};
     l["seccomp"] = {{"enabled", false}};

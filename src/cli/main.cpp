@@ -3,6 +3,7 @@
 
 #include "berth/util/args.hpp"
 #include "berth/util/error.hpp"
+#include "berth_commit.h"
 #include "berth_config.h"
 #include "command.hpp"
 #include "flags.hpp"

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "berth/linux/process_setup.hpp"
+#include "berth/spec/defaults.hpp"
 
 namespace berth::os {
 
@@ -32,7 +33,7 @@ bool find_executable(const char* arg0, const char* path_env, char* out, size_t o
         std::snprintf(out, out_size, "%s", arg0);
         return true;
     }
-    const char* p = path_env && *path_env ? path_env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    const char* p = path_env && *path_env ? path_env : spec::default_path;
     int denied = 0;
     while (*p) {
         const char* colon = std::strchr(p, ':');

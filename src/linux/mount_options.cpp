@@ -2,6 +2,7 @@
 
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <string_view>
 
 namespace berth::os {
@@ -48,6 +49,9 @@ constexpr PropOption prop_options[] = {
     {"unbindable", MS_UNBINDABLE, false}, {"runbindable", MS_UNBINDABLE, true},
 };
 
+constexpr std::string_view bind_option = "bind";
+constexpr std::string_view rbind_option = "rbind";
+
 // Superblock flags the VFS accepts as fsconfig flags.
 constexpr std::string_view sb_flags[] = {"sync", "dirsync", "mand", "lazytime"};
 // Defaults, or negations of sb flags: nothing to do.
@@ -78,11 +82,11 @@ MountOptions parse_mount_options(const std::vector<std::string>& options)
     MountOptions m;
     for (const auto& o : options) {
         std::string_view opt(o);
-        if (opt == "bind") {
+        if (opt == bind_option) {
             m.bind = true;
             continue;
         }
-        if (opt == "rbind") {
+        if (opt == rbind_option) {
             m.bind = m.recursive = true;
             continue;
         }
@@ -117,6 +121,21 @@ MountOptions parse_mount_options(const std::vector<std::string>& options)
             m.fs_params.emplace_back(std::string(opt.substr(0, eq)), std::string(opt.substr(eq + 1)));
     }
     return m;
+}
+
+std::vector<std::string> known_mount_options()
+{
+    std::vector<std::string> out{std::string(bind_option), std::string(rbind_option)};
+    for (const auto& a : attr_options) {
+        out.emplace_back(a.name);
+        std::string& recursive = out.emplace_back("r");
+        recursive += a.name;
+    }
+    for (const auto& p : prop_options) out.emplace_back(p.name);
+    for (auto s : sb_flags) out.emplace_back(s);
+    for (auto s : no_ops) out.emplace_back(s);
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 bool parse_propagation(const std::string& value, uint64_t& flags)

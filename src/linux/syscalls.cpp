@@ -14,7 +14,7 @@ pid_t clone_process(uint64_t flags, int cgroup_fd) noexcept
     args.exit_signal = SIGCHLD;
     if (cgroup_fd >= 0) {
         args.flags |= CLONE_INTO_CGROUP;
-        args.cgroup = static_cast<uint64_t>(cgroup_fd);
+        args.cgroup = static_cast<unsigned>(cgroup_fd);  // checked >= 0 above
     }
     long r = ::syscall(SYS_clone3, &args, sizeof args);
     if (r >= 0 || errno != ENOSYS || cgroup_fd >= 0) return static_cast<pid_t>(r);

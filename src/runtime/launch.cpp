@@ -255,7 +255,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
 
     Launched out;
     auto& rec = out.record;
-    rec.oci_version = spec::spec_version;
+    rec.oci_version = std::string(spec::oci_version);
     rec.id = opts.id;
     rec.status = state::Status::created;
     rec.pid = init;

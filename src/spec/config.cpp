@@ -1,22 +1,6 @@
 #include "berth/spec/config.hpp"
 
-#include <array>
-#include <utility>
-
 namespace berth::spec {
-
-namespace {
-constexpr std::array<std::pair<NamespaceType, std::string_view>, 8> namespace_names{{
-    {NamespaceType::pid, "pid"},
-    {NamespaceType::network, "network"},
-    {NamespaceType::mount, "mount"},
-    {NamespaceType::ipc, "ipc"},
-    {NamespaceType::uts, "uts"},
-    {NamespaceType::user, "user"},
-    {NamespaceType::cgroup, "cgroup"},
-    {NamespaceType::time, "time"},
-}};
-}  // namespace
 
 std::string_view to_string(NamespaceType type)
 {

@@ -5,7 +5,11 @@
 #include <unistd.h>
 
 #include <initializer_list>
+#include <string>
 #include <string_view>
+
+#include "berth/spec/defaults.hpp"
+#include "berth/spec/version.hpp"
 
 namespace berth::spec {
 
@@ -38,7 +42,7 @@ ojson process()
     p["terminal"] = true;
     p["user"] = {{"uid", 0}, {"gid", 0}};
     p["args"] = strings({"sh"});
-    p["env"] = strings({"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"});
+    p["env"] = strings({std::string("PATH=") + default_path, "TERM=xterm"});
     p["cwd"] = "/";
     // No inheritable or ambient set: CVE-2022-29162 (runc 1.1.2 dropped them).
     p["capabilities"] = {{"bounding", caps}, {"effective", caps}, {"permitted", caps}};
@@ -110,7 +114,7 @@ ojson linux_section(bool rootless)
 nlohmann::ordered_json default_spec(bool rootless)
 {
     ojson spec = ojson::object();
-    spec["ociVersion"] = "1.2.0";
+    spec["ociVersion"] = oci_version;
     spec["process"] = process();
     spec["root"] = {{"path", "rootfs"}, {"readonly", true}};
     spec["hostname"] = "berth";

@@ -13,14 +13,14 @@ namespace detail {
 // Where the spec marks a field REQUIRED but Go's encoding/json (and so runc) would accept
 // its absence as a zero value, we accept it too: drop-in compatibility wins.
 
-void decode(const Node& n, Root& r)
+void decode(const JsonNode& n, Root& r)
 {
     n.require_object();
     req(n, "path", r.path);
     opt(n, "readonly", r.readonly);
 }
 
-void decode(const Node& n, IdMapping& m)
+void decode(const JsonNode& n, IdMapping& m)
 {
     n.require_object();
     req(n, "containerID", m.container_id);
@@ -28,7 +28,7 @@ void decode(const Node& n, IdMapping& m)
     req(n, "size", m.size);
 }
 
-void decode(const Node& n, Mount& m)
+void decode(const JsonNode& n, Mount& m)
 {
     n.require_object();
     req(n, "destination", m.destination);
@@ -39,7 +39,7 @@ void decode(const Node& n, Mount& m)
     opt(n, "gidMappings", m.gid_mappings);
 }
 
-void decode(const Node& n, User& u)
+void decode(const JsonNode& n, User& u)
 {
     n.require_object();
     opt(n, "uid", u.uid);
@@ -49,14 +49,14 @@ void decode(const Node& n, User& u)
     opt(n, "username", u.username);
 }
 
-void decode(const Node& n, Box& b)
+void decode(const JsonNode& n, Box& b)
 {
     n.require_object();
     opt(n, "height", b.height);
     opt(n, "width", b.width);
 }
 
-void decode(const Node& n, Capabilities& c)
+void decode(const JsonNode& n, Capabilities& c)
 {
     n.require_object();
     opt(n, "bounding", c.bounding);
@@ -66,7 +66,7 @@ void decode(const Node& n, Capabilities& c)
     opt(n, "ambient", c.ambient);
 }
 
-void decode(const Node& n, Rlimit& r)
+void decode(const JsonNode& n, Rlimit& r)
 {
     n.require_object();
     req(n, "type", r.type);
@@ -74,7 +74,7 @@ void decode(const Node& n, Rlimit& r)
     opt(n, "soft", r.soft);
 }
 
-void decode(const Node& n, Scheduler& s)
+void decode(const JsonNode& n, Scheduler& s)
 {
     n.require_object();
     req(n, "policy", s.policy);
@@ -86,21 +86,21 @@ void decode(const Node& n, Scheduler& s)
     opt(n, "period", s.period);
 }
 
-void decode(const Node& n, IoPriority& p)
+void decode(const JsonNode& n, IoPriority& p)
 {
     n.require_object();
     req(n, "class", p.class_);
     opt(n, "priority", p.priority);
 }
 
-void decode(const Node& n, ExecCpuAffinity& a)
+void decode(const JsonNode& n, ExecCpuAffinity& a)
 {
     n.require_object();
     opt(n, "initial", a.initial);
     opt(n, "final", a.final);
 }
 
-void decode(const Node& n, Process& p)
+void decode(const JsonNode& n, Process& p)
 {
     n.require_object();
     opt(n, "terminal", p.terminal);
@@ -122,7 +122,7 @@ void decode(const Node& n, Process& p)
     opt(n, "execCPUAffinity", p.exec_cpu_affinity);
 }
 
-void decode(const Node& n, Hook& h)
+void decode(const JsonNode& n, Hook& h)
 {
     n.require_object();
     req(n, "path", h.path);
@@ -131,7 +131,7 @@ void decode(const Node& n, Hook& h)
     opt(n, "timeout", h.timeout);
 }
 
-void decode(const Node& n, Hooks& h)
+void decode(const JsonNode& n, Hooks& h)
 {
     n.require_object();
     opt(n, "prestart", h.prestart);
@@ -144,7 +144,7 @@ void decode(const Node& n, Hooks& h)
 
 namespace {
 
-void decode_config(const Node& n, Config& c)
+void decode_config(const JsonNode& n, Config& c)
 {
     n.require_object();
     req(n, "ociVersion", c.oci_version);
@@ -158,28 +158,14 @@ void decode_config(const Node& n, Config& c)
     opt(n, "linux", c.linux);
 }
 
-nlohmann::json parse_json(std::string_view text, std::string_view source)
-{
-    try {
-        return nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::exception& e) {
-        // parse_error for syntax, out_of_range for numbers that overflow (found by fuzzing).
-        // Drop nlohmann's "[json.exception.parse_error.101] " prefix; it means nothing to users.
-        std::string_view msg = e.what();
-        if (auto pos = msg.find("] "); msg.starts_with("[json.exception") && pos != std::string_view::npos)
-            msg.remove_prefix(pos + 2);
-        throw Error(std::string(source) + ": invalid JSON: " + std::string(msg));
-    }
-}
-
 }  // namespace
 }  // namespace detail
 
 Config parse_config(std::string_view text, std::string_view source)
 {
-    nlohmann::json doc = detail::parse_json(text, source);
+    nlohmann::json doc = parse_json(text, source);
     Config config;
-    detail::decode_config(detail::Node(doc, "", source), config);
+    detail::decode_config(JsonNode(doc, "", source), config);
     validate(config, source);
     return config;
 }
@@ -192,9 +178,9 @@ Config load_config(const std::string& bundle_dir)
 
 Process parse_process(std::string_view text, std::string_view source)
 {
-    nlohmann::json doc = detail::parse_json(text, source);
+    nlohmann::json doc = parse_json(text, source);
     Process process;
-    detail::decode(detail::Node(doc, "", source), process);
+    detail::decode(JsonNode(doc, "", source), process);
     validate_process(process, source, "");
     return process;
 }

@@ -3,10 +3,10 @@
 
 namespace berth::spec::detail {
 
-void decode(const Node& n, Namespace& ns)
+void decode(const JsonNode& n, Namespace& ns)
 {
     n.require_object();
-    Node type = n.required("type");
+    JsonNode type = n.required("type");
     std::string name = type.as_string();
     auto t = namespace_type_from_string(name);
     if (!t) type.fail("unknown namespace \"" + name + "\"");
@@ -14,7 +14,7 @@ void decode(const Node& n, Namespace& ns)
     opt(n, "path", ns.path);
 }
 
-void decode(const Node& n, Device& d)
+void decode(const JsonNode& n, Device& d)
 {
     n.require_object();
     req(n, "type", d.type);
@@ -26,7 +26,7 @@ void decode(const Node& n, Device& d)
     opt(n, "gid", d.gid);
 }
 
-void decode(const Node& n, SeccompArg& a)
+void decode(const JsonNode& n, SeccompArg& a)
 {
     n.require_object();
     opt(n, "index", a.index);
@@ -35,7 +35,7 @@ void decode(const Node& n, SeccompArg& a)
     req(n, "op", a.op);
 }
 
-void decode(const Node& n, SeccompSyscall& s)
+void decode(const JsonNode& n, SeccompSyscall& s)
 {
     n.require_object();
     req(n, "names", s.names);
@@ -44,7 +44,7 @@ void decode(const Node& n, SeccompSyscall& s)
     opt(n, "args", s.args);
 }
 
-void decode(const Node& n, Seccomp& s)
+void decode(const JsonNode& n, Seccomp& s)
 {
     n.require_object();
     req(n, "defaultAction", s.default_action);
@@ -56,7 +56,7 @@ void decode(const Node& n, Seccomp& s)
     opt(n, "syscalls", s.syscalls);
 }
 
-void decode(const Node& n, IntelRdt& r)
+void decode(const JsonNode& n, IntelRdt& r)
 {
     n.require_object();
     opt(n, "closID", r.clos_id);
@@ -68,27 +68,27 @@ void decode(const Node& n, IntelRdt& r)
     opt(n, "enableMonitoring", r.enable_monitoring);
 }
 
-void decode(const Node& n, Personality& p)
+void decode(const JsonNode& n, Personality& p)
 {
     n.require_object();
     req(n, "domain", p.domain);
     opt(n, "flags", p.flags);
 }
 
-void decode(const Node& n, TimeOffset& t)
+void decode(const JsonNode& n, TimeOffset& t)
 {
     n.require_object();
     opt(n, "secs", t.secs);
     opt(n, "nanosecs", t.nanosecs);
 }
 
-void decode(const Node& n, NetDevice& d)
+void decode(const JsonNode& n, NetDevice& d)
 {
     n.require_object();
     opt(n, "name", d.name);
 }
 
-void decode(const Node& n, MemoryPolicy& m)
+void decode(const JsonNode& n, MemoryPolicy& m)
 {
     n.require_object();
     req(n, "mode", m.mode);
@@ -96,7 +96,7 @@ void decode(const Node& n, MemoryPolicy& m)
     opt(n, "flags", m.flags);
 }
 
-void decode(const Node& n, Linux& l)
+void decode(const JsonNode& n, Linux& l)
 {
     n.require_object();
     opt(n, "uidMappings", l.uid_mappings);

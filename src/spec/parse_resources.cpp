@@ -3,7 +3,7 @@
 
 namespace berth::spec::detail {
 
-void decode(const Node& n, DeviceCgroupRule& r)
+void decode(const JsonNode& n, DeviceCgroupRule& r)
 {
     n.require_object();
     opt(n, "allow", r.allow);  // absent is false (deny), as in Go
@@ -13,7 +13,7 @@ void decode(const Node& n, DeviceCgroupRule& r)
     opt(n, "access", r.access);
 }
 
-void decode(const Node& n, Memory& m)
+void decode(const JsonNode& n, Memory& m)
 {
     n.require_object();
     opt(n, "limit", m.limit);
@@ -27,7 +27,7 @@ void decode(const Node& n, Memory& m)
     opt(n, "checkBeforeUpdate", m.check_before_update);
 }
 
-void decode(const Node& n, Cpu& c)
+void decode(const JsonNode& n, Cpu& c)
 {
     n.require_object();
     opt(n, "shares", c.shares);
@@ -41,13 +41,13 @@ void decode(const Node& n, Cpu& c)
     opt(n, "idle", c.idle);
 }
 
-void decode(const Node& n, Pids& p)
+void decode(const JsonNode& n, Pids& p)
 {
     n.require_object();
     opt(n, "limit", p.limit);
 }
 
-void decode(const Node& n, WeightDevice& w)
+void decode(const JsonNode& n, WeightDevice& w)
 {
     n.require_object();
     opt(n, "major", w.major);
@@ -56,7 +56,7 @@ void decode(const Node& n, WeightDevice& w)
     opt(n, "leafWeight", w.leaf_weight);
 }
 
-void decode(const Node& n, ThrottleDevice& t)
+void decode(const JsonNode& n, ThrottleDevice& t)
 {
     n.require_object();
     opt(n, "major", t.major);
@@ -64,7 +64,7 @@ void decode(const Node& n, ThrottleDevice& t)
     opt(n, "rate", t.rate);
 }
 
-void decode(const Node& n, BlockIO& b)
+void decode(const JsonNode& n, BlockIO& b)
 {
     n.require_object();
     opt(n, "weight", b.weight);
@@ -76,35 +76,35 @@ void decode(const Node& n, BlockIO& b)
     opt(n, "throttleWriteIOPSDevice", b.throttle_write_iops_device);
 }
 
-void decode(const Node& n, HugepageLimit& h)
+void decode(const JsonNode& n, HugepageLimit& h)
 {
     n.require_object();
     req(n, "pageSize", h.page_size);
     opt(n, "limit", h.limit);
 }
 
-void decode(const Node& n, InterfacePriority& p)
+void decode(const JsonNode& n, InterfacePriority& p)
 {
     n.require_object();
     opt(n, "name", p.name);
     opt(n, "priority", p.priority);
 }
 
-void decode(const Node& n, Network& net)
+void decode(const JsonNode& n, Network& net)
 {
     n.require_object();
     opt(n, "classID", net.class_id);
     opt(n, "priorities", net.priorities);
 }
 
-void decode(const Node& n, Rdma& r)
+void decode(const JsonNode& n, Rdma& r)
 {
     n.require_object();
     opt(n, "hcaHandles", r.hca_handles);
     opt(n, "hcaObjects", r.hca_objects);
 }
 
-void decode(const Node& n, Resources& r)
+void decode(const JsonNode& n, Resources& r)
 {
     n.require_object();
     opt(n, "devices", r.devices);

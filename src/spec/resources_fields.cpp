@@ -1,6 +1,6 @@
 #include "berth/spec/resources_fields.hpp"
 
-#include "json_reader.hpp"
+#include "berth/util/json_reader.hpp"
 
 namespace berth::spec {
 
@@ -17,13 +17,13 @@ public:
     template <class T>
     void opt(std::string_view parent, std::string_view key, const std::optional<T>& v)
     {
-        if (v) out_.push_back(detail::member_path(parent, key));
+        if (v) out_.push_back(json_member_path(parent, key));
     }
     // Strings, arrays and maps count as set when non-empty.
     template <class T>
     void nonempty(std::string_view parent, std::string_view key, const T& v)
     {
-        if (!v.empty()) out_.push_back(detail::member_path(parent, key));
+        if (!v.empty()) out_.push_back(json_member_path(parent, key));
     }
 
 private:
@@ -32,7 +32,7 @@ private:
 
 void memory_fields(Collector& c, const Memory& m)
 {
-    const std::string p = detail::member_path(base, "memory");
+    const std::string p = json_member_path(base, "memory");
     c.opt(p, "limit", m.limit);
     c.opt(p, "reservation", m.reservation);
     c.opt(p, "swap", m.swap);
@@ -46,7 +46,7 @@ void memory_fields(Collector& c, const Memory& m)
 
 void cpu_fields(Collector& c, const Cpu& cpu)
 {
-    const std::string p = detail::member_path(base, "cpu");
+    const std::string p = json_member_path(base, "cpu");
     c.opt(p, "shares", cpu.shares);
     c.opt(p, "quota", cpu.quota);
     c.opt(p, "burst", cpu.burst);
@@ -60,7 +60,7 @@ void cpu_fields(Collector& c, const Cpu& cpu)
 
 void block_io_fields(Collector& c, const BlockIO& b)
 {
-    const std::string p = detail::member_path(base, "blockIO");
+    const std::string p = json_member_path(base, "blockIO");
     c.opt(p, "weight", b.weight);
     c.opt(p, "leafWeight", b.leaf_weight);
     c.nonempty(p, "weightDevice", b.weight_device);
@@ -79,18 +79,18 @@ std::vector<std::string> set_resource_fields(const Resources& r)
     c.nonempty(base, "devices", r.devices);
     if (r.memory) memory_fields(c, *r.memory);
     if (r.cpu) cpu_fields(c, *r.cpu);
-    if (r.pids) c.opt(detail::member_path(base, "pids"), "limit", r.pids->limit);
+    if (r.pids) c.opt(json_member_path(base, "pids"), "limit", r.pids->limit);
     if (r.block_io) block_io_fields(c, *r.block_io);
     c.nonempty(base, "hugepageLimits", r.hugepage_limits);
     if (r.network) {
-        const std::string p = detail::member_path(base, "network");
+        const std::string p = json_member_path(base, "network");
         c.opt(p, "classID", r.network->class_id);
         c.nonempty(p, "priorities", r.network->priorities);
     }
     for (const auto& [hca, limits] : r.rdma)
         if (limits.hca_handles || limits.hca_objects)
-            c.add(detail::member_path(detail::member_path(base, "rdma"), hca));
-    for (const auto& [key, value] : r.unified) c.add(detail::member_path(detail::member_path(base, "unified"), key));
+            c.add(json_member_path(json_member_path(base, "rdma"), hca));
+    for (const auto& [key, value] : r.unified) c.add(json_member_path(json_member_path(base, "unified"), key));
     return out;
 }
 

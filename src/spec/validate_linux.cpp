@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 
+#include "berth/linux/mount_options.hpp"
 #include "validate_util.hpp"
 
 namespace berth::spec::detail {
@@ -140,11 +141,11 @@ void check_paths(const Checker& c, std::string_view path, const std::vector<std:
     for (size_t i = 0; i < paths.size(); ++i) c.absolute(item(path, i), paths[i]);
 }
 
+// The names the mount code applies, so validation and mounting cannot disagree.
 void check_propagation(const Checker& c, const std::string& prop)
 {
-    static constexpr std::string_view valid[] = {"",      "private", "rprivate", "shared",     "rshared",
-                                                 "slave", "rslave",  "unbindable", "runbindable"};
-    if (std::find(std::begin(valid), std::end(valid), prop) == std::end(valid))
+    uint64_t flags = 0;
+    if (!os::parse_propagation(prop, flags))
         c.fail(".linux.rootfsPropagation", "invalid rootfs propagation " + in_quotes(prop));
 }
 

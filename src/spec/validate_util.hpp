@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "berth/spec/config.hpp"
-#include "json_reader.hpp"
+#include "berth/util/json_reader.hpp"
 
 namespace berth::spec::detail {
 
@@ -15,7 +15,7 @@ struct Checker {
 
     [[noreturn]] void fail(std::string_view path, std::string_view problem) const
     {
-        fail_at(source, path, problem);
+        fail_at_json_path(source, path, problem);
     }
     void absolute(std::string_view path, std::string_view value) const
     {
@@ -31,8 +31,8 @@ inline std::string in_quotes(std::string_view s)
     return q;
 }
 
-inline std::string field(std::string_view parent, std::string_view key) { return member_path(parent, key); }
-inline std::string item(std::string_view parent, size_t i) { return element_path(parent, i); }
+inline std::string field(std::string_view parent, std::string_view key) { return json_member_path(parent, key); }
+inline std::string item(std::string_view parent, size_t i) { return json_element_path(parent, i); }
 
 inline void check_id_mappings(const Checker& c, std::string_view path, const std::vector<IdMapping>& maps)
 {

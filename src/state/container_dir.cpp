@@ -45,10 +45,7 @@ Record ContainerDir::read() const
     return with_context("read state " + state_path(), [&] {
         Fd fd(::openat(dir_.get(), state_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
         if (!fd) throw_errno("open");
-        std::string text = read_fd(fd.get());
-        nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-        if (j.is_discarded()) throw Error("malformed state: not valid JSON");
-        Record rec = record_from_json(j);
+        Record rec = parse_record(read_fd(fd.get()));
         // The directory name is what every command looked up; a record claiming another id is corrupt.
         if (rec.id != id_) throw Error("malformed state: id \"" + rec.id + "\" does not match the directory");
         return rec;

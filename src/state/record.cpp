@@ -1,11 +1,10 @@
 #include "berth/state/record.hpp"
 
-#include <cstdio>
-#include <ctime>
-#include <limits>
+#include <string_view>
 
 #include "berth/state/container_id.hpp"
 #include "berth/util/error.hpp"
+#include "berth/util/json_reader.hpp"
 
 namespace berth::state {
 
@@ -27,45 +26,20 @@ constexpr const char* k_init_start_time = "initStartTime";
 constexpr const char* k_own_pid_ns = "ownPidNamespace";
 constexpr const char* k_cgroup = "cgroup";
 
-[[noreturn]] void malformed(const std::string& why) { throw Error("malformed state: " + why); }
+// Errors read "malformed state: <path>: <problem>", e.g. "malformed state: .pid: expected
+// integer, got string".
+constexpr std::string_view malformed = "malformed state";
 
-// The field, or nullptr when absent (or when `required`, an error).
-const json* field(const json& j, const char* key, bool required)
+// Optional members keep their default when absent; null is refused like any other wrong type
+// (berth never writes it for these).
+void read_string(const JsonNode& obj, std::string_view key, std::string& out)
 {
-    auto it = j.find(key);
-    if (it == j.end()) {
-        if (required) malformed(std::string("missing field \"") + key + "\"");
-        return nullptr;
-    }
-    return &*it;
+    if (auto n = obj.find(key)) out = n->as_string();
 }
 
-void read_string(const json& j, const char* key, std::string& out, bool required = false)
+void read_bool(const JsonNode& obj, std::string_view key, bool& out)
 {
-    const json* v = field(j, key, required);
-    if (!v) return;
-    if (!v->is_string()) malformed(std::string("field \"") + key + "\" is not a string");
-    out = v->get<std::string>();
-}
-
-void read_bool(const json& j, const char* key, bool& out)
-{
-    const json* v = field(j, key, false);
-    if (!v) return;
-    if (!v->is_boolean()) malformed(std::string("field \"") + key + "\" is not a boolean");
-    out = v->get<bool>();
-}
-
-// An integer in [0, max]; floats and negatives are rejected rather than truncated.
-uint64_t read_uint(const json& j, const char* key, uint64_t max, bool required)
-{
-    const json* v = field(j, key, required);
-    if (!v) return 0;
-    if (!v->is_number_integer() || (!v->is_number_unsigned() && v->get<int64_t>() < 0))
-        malformed(std::string("field \"") + key + "\" is not a non-negative integer");
-    uint64_t n = v->get<uint64_t>();
-    if (n > max) malformed(std::string("field \"") + key + "\" is out of range");
-    return n;
+    if (auto n = obj.find(key)) out = n->as_bool();
 }
 
 }  // namespace
@@ -90,37 +64,39 @@ json to_json(const Record& rec)
 
 Record record_from_json(const json& j)
 {
-    if (!j.is_object()) malformed("not a JSON object");
+    const JsonNode root(j, "", malformed);
+    root.require_object();
     Record rec;
-    read_string(j, k_id, rec.id, true);
-    if (!is_valid_container_id(rec.id)) malformed("invalid id \"" + rec.id + "\"");
+    const JsonNode id = root.required(k_id);
+    rec.id = id.as_string();
+    if (!is_valid_container_id(rec.id)) id.fail("invalid id \"" + rec.id + "\"");
 
-    std::string status;
-    read_string(j, k_status, status, true);
-    auto st = parse_status(status);
-    if (!st) malformed("unknown status \"" + status + "\"");
+    const JsonNode status = root.required(k_status);
+    auto st = parse_status(status.as_string());
+    if (!st) status.fail("unknown status " + status.json().dump());
     rec.status = *st;
 
-    rec.pid = static_cast<pid_t>(read_uint(j, k_pid, std::numeric_limits<pid_t>::max(), true));
-    rec.init_start_time = read_uint(j, k_init_start_time, std::numeric_limits<uint64_t>::max(), false);
+    const JsonNode pid = root.required(k_pid);
+    rec.pid = pid.as_int<pid_t>();
+    if (rec.pid < 0) pid.fail("must not be negative");
+    if (auto n = root.find(k_init_start_time)) rec.init_start_time = n->as_int<uint64_t>();
 
-    read_string(j, k_oci_version, rec.oci_version);
-    read_string(j, k_bundle, rec.bundle);
-    read_string(j, k_rootfs, rec.rootfs);
-    read_string(j, k_created, rec.created);
-    read_string(j, k_owner, rec.owner);
-    read_bool(j, k_own_pid_ns, rec.own_pid_namespace);
+    read_string(root, k_oci_version, rec.oci_version);
+    read_string(root, k_bundle, rec.bundle);
+    read_string(root, k_rootfs, rec.rootfs);
+    read_string(root, k_created, rec.created);
+    read_string(root, k_owner, rec.owner);
+    read_bool(root, k_own_pid_ns, rec.own_pid_namespace);
 
-    if (const json* a = field(j, k_annotations, false); a && !a->is_null()) {
-        if (!a->is_object()) malformed("field \"annotations\" is not an object");
-        for (const auto& [key, value] : a->items()) {
-            if (!value.is_string()) malformed("annotation \"" + key + "\" is not a string");
-            rec.annotations.emplace(key, value.get<std::string>());
-        }
-    }
-    if (const json* c = field(j, k_cgroup, false)) rec.cgroup = *c;
+    if (auto a = root.member(k_annotations))  // null: none
+        a->each_member([&](const std::string& key, const JsonNode& value) {
+            rec.annotations.emplace(key, value.as_string());
+        });
+    if (auto c = root.find(k_cgroup)) rec.cgroup = c->json();  // the cgroup manager reads it
     return rec;
 }
+
+Record parse_record(std::string_view text) { return record_from_json(parse_json(text, malformed)); }
 
 nlohmann::ordered_json to_state_json(const Record& rec, Status live_status)
 {

@@ -34,26 +34,6 @@ constexpr mode_t container_dir_mode = 0711;
 Error exists_error(const std::string& id) { return Error("container with id exists: " + id); }
 Error missing_error(const std::string& id) { return Error("container \"" + id + "\" does not exist"); }
 
-bool is_dir(const char* path)
-{
-    struct stat st;
-    return ::stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-// mkdir -p: every missing component is created with `mode`.
-void mkdir_p(const std::string& path, mode_t mode)
-{
-    if (path.empty()) throw Error("state root path is empty");
-    for (size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
-        std::string part = path.substr(0, end);
-        if (part.back() != '/' && ::mkdir(part.c_str(), mode) < 0 && errno != EEXIST) {
-            int err = errno;
-            if (!is_dir(part.c_str())) throw_errno(err, "mkdir " + part);  // e.g. EACCES on an existing parent
-        }
-        if (end == std::string::npos) break;
-    }
-}
-
 Fd open_dir_at(int dirfd, const std::string& name, int extra_flags = 0)
 {
     return Fd(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | extra_flags));
@@ -187,33 +167,23 @@ ContainerDir Store::inspect(std::string_view id_view) const
 std::vector<std::string> Store::list() const
 {
     std::vector<std::string> ids;
-    Fd root = open_dir_at(AT_FDCWD, root_);
+    Fd root = open_dir_at(AT_FDCWD, root_);  // follows a symlinked root, like open() and create()
     if (!root) {
         if (errno == ENOENT) return ids;
         throw_errno("open " + root_);
     }
-    DIR* d = ::fdopendir(root.get());
-    if (!d) throw_errno("fdopendir " + root_);
-    (void)root.release();  // owned by d now
-    struct Closer {
-        DIR* d;
-        ~Closer() { ::closedir(d); }
-    } closer{d};
-
-    for (;;) {
-        errno = 0;
-        struct dirent* e = ::readdir(d);
-        if (!e) {
-            if (errno != 0) throw_errno("read directory " + root_);
-            break;
-        }
-        std::string name = e->d_name;
-        if (!is_valid_container_id(name)) continue;  // ".", "..", "~creating.*" debris
+    auto entries = with_context("list " + root_, [&] { return read_dir(root.get(), "."); });
+    for (auto& e : entries.value_or(std::vector<DirEntry>{})) {
+        if (!is_valid_container_id(e.name)) continue;  // "~creating.*" debris
         struct stat st;
-        if (::fstatat(::dirfd(d), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) continue;
-        std::string rec = name + "/" + state_file;
-        if (::fstatat(::dirfd(d), rec.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) continue;
-        ids.push_back(std::move(name));
+        if (e.type != DT_DIR) {  // DT_UNKNOWN on some filesystems: ask
+            if (e.type != DT_UNKNOWN || ::fstatat(root.get(), e.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                !S_ISDIR(st.st_mode))
+                continue;
+        }
+        std::string rec = e.name + "/" + state_file;
+        if (::fstatat(root.get(), rec.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) continue;
+        ids.push_back(std::move(e.name));
     }
     std::sort(ids.begin(), ids.end());
     return ids;

@@ -127,6 +127,39 @@ std::optional<std::vector<DirEntry>> read_dir(int dirfd, const std::string& path
 }
 
 namespace {
+bool is_dir(const std::string& path)
+{
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+}  // namespace
+
+void mkdir_p(const std::string& path, unsigned mode, const std::string& base,
+             const std::function<void(const std::string&)>& each_level)
+{
+    if (path.empty()) throw Error("mkdir: empty path");
+    bool below_base = base.empty() || (path.starts_with(base) && (path.size() == base.size() ||
+                                                                  path[base.size()] == '/' || base.back() == '/'));
+    if (!below_base) throw Error("mkdir " + path + ": not below " + base);
+
+    std::string level = base.empty() && path.front() == '/' ? std::string("/") : base;
+    std::string_view rest = std::string_view(path).substr(base.size());
+    while (!rest.empty()) {
+        auto slash = rest.find('/');
+        auto comp = rest.substr(0, slash);
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+        if (comp.empty()) continue;  // leading, trailing or doubled '/'
+        if (!level.empty() && level.back() != '/') level += '/';
+        level += comp;
+        if (::mkdir(level.c_str(), mode) < 0) {
+            int err = errno;  // EEXIST usually; EACCES or EROFS for an existing parent of ours
+            if (!is_dir(level)) throw_errno(err == EEXIST ? ENOTDIR : err, "mkdir " + level);
+        }
+        if (each_level) each_level(level);
+    }
+}
+
+namespace {
 void remove_tree_at(int dirfd, const std::string& name)
 {
     if (::unlinkat(dirfd, name.c_str(), 0) == 0 || errno == ENOENT) return;

@@ -1,5 +1,7 @@
 #include <sys/mount.h>
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "berth/linux/mount_options.hpp"
@@ -79,4 +81,23 @@ TEST_CASE("rootfs propagation values", "[mount]")
     CHECK(berth::os::parse_propagation("rshared", f));
     CHECK(f == (MS_SHARED | MS_REC));
     CHECK_FALSE(berth::os::parse_propagation("sharde", f));
+}
+
+TEST_CASE("known mount options: what the parser acts on, not what it refuses", "[mount]")
+{
+    auto known = berth::os::known_mount_options();
+    CHECK(std::is_sorted(known.begin(), known.end()));
+    CHECK(std::adjacent_find(known.begin(), known.end()) == known.end());
+    auto has = [&](const char* o) { return std::find(known.begin(), known.end(), o) != known.end(); };
+    for (const char* o : {"bind", "rbind", "ro", "rro", "rw", "rrw", "nosuid", "rnosuid", "relatime", "rrelatime",
+                          "private", "rslave", "runbindable", "sync", "lazytime", "defaults", "async"})
+        CHECK(has(o));
+    for (const char* o : {"idmap", "ridmap", "tmpcopyup", "remount", "mode", "rbindx"}) CHECK_FALSE(has(o));
+    for (const auto& o : known) {
+        INFO(o);
+        auto m = parse_mount_options({o});
+        CHECK(m.unsupported.empty());
+        // Only superblock flags become filesystem parameters; everything else is understood.
+        if (!m.fs_params.empty()) CHECK((o == "sync" || o == "dirsync" || o == "mand" || o == "lazytime"));
+    }
 }

@@ -327,6 +327,20 @@ TEST_CASE("malformed records are rejected", "[state][record]")
         INFO(j.dump());
         CHECK_THAT(error_of([&] { record_from_json(j); }), Catch::StartsWith("malformed state: "));
     }
+    // The message names the field and what is wrong with it.
+    CHECK(error_of([&] { record_from_json(with("pid", "12")); }) ==
+          "malformed state: .pid: expected integer, got string");
+    CHECK(error_of([&] { record_from_json(with("pid", -1)); }) == "malformed state: .pid: must not be negative");
+    CHECK(error_of([&] { record_from_json(without("status")); }) == "malformed state: .status: required field missing");
+    CHECK(error_of([&] { record_from_json(with("status", "sleeping")); }) ==
+          "malformed state: .status: unknown status \"sleeping\"");
+    CHECK(error_of([&] { record_from_json(with("annotations", {{"k", 1}})); }) ==
+          "malformed state: .annotations.k: expected string, got integer");
+    CHECK(error_of([&] { record_from_json(with("bundle", nullptr)); }) ==
+          "malformed state: .bundle: expected string, got null");
+    CHECK_NOTHROW(record_from_json(with("annotations", nullptr)));
+    CHECK_THAT(error_of([] { parse_record("{not json"); }), Catch::StartsWith("malformed state: invalid JSON: "));
+    CHECK(parse_record(good.dump()).id == "c1");
 }
 
 TEST_CASE("to_state_json: runc's field order, pid 0 when stopped, annotations only when set", "[state][record]")

@@ -12,9 +12,13 @@ namespace berth::cgroups::fs {
 
 using Clock = std::chrono::steady_clock;
 
-// mkdir -p of `dir`, which must lie below the existing `mount_point`. `each_level` runs for
-// every level below mount_point, parents first, whether it was created now or not.
-// Errors read "create cgroup <dir>: ...".
+// Whether `dir` lies strictly below the absolute `mount_point`: never the hierarchy root
+// itself, whose removal or kill would hit the whole host.
+bool is_below(const std::string& mount_point, const std::string& dir);
+
+// mkdir -p (berth::mkdir_p) of `dir`, which must lie below the existing `mount_point`.
+// `each_level` runs for every level below mount_point, parents first, whether it was created
+// now or not. Errors read "create cgroup <dir>: ...".
 void make_dirs(const std::string& mount_point, const std::string& dir,
                const std::function<void(const std::string&)>& each_level = {});
 
@@ -27,9 +31,6 @@ void collect_pids(const std::string& dir, std::vector<pid_t>& out);
 // rmdir of dir and its sub-cgroups, deepest first. Retries EBUSY (processes still exiting)
 // until `deadline`. A missing dir is fine.
 void remove_dirs(const std::string& dir, Clock::time_point deadline);
-
-// Calls done() until it returns true or deadline passes, sleeping a little longer each time.
-bool poll_until(Clock::time_point deadline, const std::function<bool()>& done);
 
 // Sends sig to every pid; pids that are already gone are skipped.
 void signal_pids(const std::vector<pid_t>& pids, int sig);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "berth/cgroups/fs.hpp"
+#include "berth/util/json_reader.hpp"
 
 namespace berth::cgroups {
 
@@ -41,7 +42,8 @@ public:
     const std::vector<V1Dir>& dirs() const { return dirs_; }
 
     nlohmann::json to_json() const;
-    static V1 from_json(const nlohmann::json& j);
+    // From to_json() output; each dir must lie below its mount point (fs::is_below).
+    static V1 from_json(const JsonNode& n);
 
 private:
     std::vector<V1Dir> dirs_;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "berth/cgroups/fs.hpp"
+#include "berth/util/json_reader.hpp"
 
 namespace berth::cgroups {
 
@@ -30,7 +31,8 @@ public:
     const std::string& dir() const { return dir_; }
 
     nlohmann::json to_json() const;
-    static V2 from_json(const nlohmann::json& j);
+    // From to_json() output; dir must lie below the mount point (fs::is_below).
+    static V2 from_json(const JsonNode& n);
 
 private:
     std::string mount_point_;  // /sys/fs/cgroup or /sys/fs/cgroup/unified

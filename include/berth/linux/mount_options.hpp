@@ -28,6 +28,11 @@ struct MountOptions {
 
 MountOptions parse_mount_options(const std::vector<std::string>& options);
 
+// Every option name parse_mount_options() acts on, sorted: mount attributes and their
+// recursive "r" forms, propagation, bind and rbind, superblock flags and no-ops; not the ones
+// it refuses (MountOptions::unsupported). `berth features` reports these as mountOptions.
+std::vector<std::string> known_mount_options();
+
 // Propagation given by linux.rootfsPropagation ("", "rslave", "private", ...), as MS_* flags.
 // Returns false for an unknown value.
 bool parse_propagation(const std::string& value, uint64_t& flags);

@@ -12,13 +12,21 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace berth::spec {
 
 enum class NamespaceType { pid, network, mount, ipc, uts, user, cgroup, time };
 
-// The spec's names: "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time".
+// Every namespace type with the spec's name for it (`berth features` lists these).
+inline constexpr std::pair<NamespaceType, std::string_view> namespace_names[] = {
+    {NamespaceType::pid, "pid"},   {NamespaceType::network, "network"}, {NamespaceType::mount, "mount"},
+    {NamespaceType::ipc, "ipc"},   {NamespaceType::uts, "uts"},         {NamespaceType::user, "user"},
+    {NamespaceType::cgroup, "cgroup"}, {NamespaceType::time, "time"},
+};
+
+// The spec's names, from namespace_names.
 std::string_view to_string(NamespaceType);
 std::optional<NamespaceType> namespace_type_from_string(std::string_view);
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,8 @@ nlohmann::json to_json(const Record& rec);
 // Throws Error("malformed state: ...") on a missing/mistyped field or an unknown status.
 // Fields other than id, status and pid default when absent.
 Record record_from_json(const nlohmann::json& j);
+// state.json's text to a Record; text that is not JSON is "malformed state: invalid JSON: ...".
+Record parse_record(std::string_view text);
 
 // What `berth state ID` prints, in this order: ociVersion, id, pid, status, bundle, rootfs,
 // created, annotations (only when non-empty, as runc), owner. pid is 0 when live_status is stopped.

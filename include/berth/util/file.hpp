@@ -1,5 +1,6 @@
 // Small file helpers. All fds are opened O_CLOEXEC.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,13 @@ struct DirEntry {
 // Entries of dirfd/path other than "." and "..", without following a symlink at path.
 // nullopt when it does not exist; throws Error otherwise.
 std::optional<std::vector<DirEntry>> read_dir(int dirfd, const std::string& path);
+
+// mkdir -p: creates every missing directory of `path` with `mode`, parents first. An existing
+// directory is fine; an existing non-directory is an error ("mkdir <level>: not a directory").
+// `base`, when given, is a leading part of path that already exists: levels up to it are not
+// touched, and `each_level` runs for every level below it, whether created now or not.
+void mkdir_p(const std::string& path, unsigned mode, const std::string& base = {},
+             const std::function<void(const std::string&)>& each_level = {});
 
 // Removes a directory tree (no symlink following). Missing path is not an error.
 void remove_tree(const std::string& path);

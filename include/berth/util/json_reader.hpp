@@ -1,5 +1,7 @@
-// Private to src/spec: walks an nlohmann::json document while tracking the JSON path,
-// so every type or range error can say exactly where it is.
+// Reads an nlohmann::json document while tracking the JSON path, so that every type or range
+// error says exactly where it is: "<source>: <path>: <problem>", e.g.
+// "config.json: .process.user.uid: expected unsigned integer, got string". Used for
+// config.json and process.json (spec), state.json (state) and the cgroup state in it (cgroups).
 #pragma once
 #include <concepts>
 #include <cstdint>
@@ -11,21 +13,25 @@
 
 #include <nlohmann/json.hpp>
 
-namespace berth::spec::detail {
+namespace berth {
+
+// Parses a whole document; syntax errors read "<source>: invalid JSON: <what and where>".
+nlohmann::json parse_json(std::string_view text, std::string_view source);
 
 // jq-style path of a member: ".key" for identifier-like keys, `["net.ipv4.ip_forward"]` otherwise.
-std::string member_path(std::string_view parent, std::string_view key);
-std::string element_path(std::string_view parent, size_t index);
+std::string json_member_path(std::string_view parent, std::string_view key);
+std::string json_element_path(std::string_view parent, size_t index);
 
 // Throws berth::Error "<source>: <path>: <problem>" (path "" is shown as ".").
-[[noreturn]] void fail_at(std::string_view source, std::string_view path, std::string_view problem);
+[[noreturn]] void fail_at_json_path(std::string_view source, std::string_view path, std::string_view problem);
 
 // "string", "integer", "number", "boolean", "object", "array", "null".
 std::string_view json_type_name(const nlohmann::json& v);
 
-class Node {
+// A value in a document and its path. Holds pointers: the document and `source` must outlive it.
+class JsonNode {
 public:
-    Node(const nlohmann::json& value, std::string path, std::string_view source)
+    JsonNode(const nlohmann::json& value, std::string path, std::string_view source)
         : v_(&value), path_(std::move(path)), source_(source)
     {
     }
@@ -34,22 +40,25 @@ public:
     const std::string& path() const noexcept { return path_; }
     std::string_view source() const noexcept { return source_; }
 
-    [[noreturn]] void fail(std::string_view problem) const { fail_at(source_, path_, problem); }
+    [[noreturn]] void fail(std::string_view problem) const { fail_at_json_path(source_, path_, problem); }
 
     void require_object() const;
     void require_array() const;
 
     // Member of an object node; nullopt when missing or null (Go's encoding/json treats
     // null as absent, and engines emit it).
-    std::optional<Node> member(std::string_view key) const;
+    std::optional<JsonNode> member(std::string_view key) const;
+    // Like member(), but a null member is returned too, for formats where null is not a value
+    // (as_string() and the like then reject it): nullopt only when the key is missing.
+    std::optional<JsonNode> find(std::string_view key) const;
     // Like member(), but a missing member is "<path>.key: required field missing".
-    Node required(std::string_view key) const;
+    JsonNode required(std::string_view key) const;
 
     template <class F>
     void each_element(F&& f) const
     {
         require_array();
-        for (size_t i = 0; i < v_->size(); ++i) f(Node((*v_)[i], element_path(path_, i), source_));
+        for (size_t i = 0; i < v_->size(); ++i) f(JsonNode((*v_)[i], json_element_path(path_, i), source_));
     }
 
     // f(key, node) for each member of an object.
@@ -58,7 +67,7 @@ public:
     {
         require_object();
         for (auto it = v_->begin(); it != v_->end(); ++it)
-            f(it.key(), Node(it.value(), member_path(path_, it.key()), source_));
+            f(it.key(), JsonNode(it.value(), json_member_path(path_, it.key()), source_));
     }
 
     std::string as_string() const;
@@ -94,4 +103,4 @@ private:
     std::string_view source_;
 };
 
-}  // namespace berth::spec::detail
+}  // namespace berth

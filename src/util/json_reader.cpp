@@ -1,10 +1,10 @@
-#include "json_reader.hpp"
+#include "berth/util/json_reader.hpp"
 
 #include <cmath>
 
 #include "berth/util/error.hpp"
 
-namespace berth::spec::detail {
+namespace berth {
 
 namespace {
 
@@ -20,7 +20,21 @@ bool is_identifier(std::string_view key)
 
 }  // namespace
 
-std::string member_path(std::string_view parent, std::string_view key)
+nlohmann::json parse_json(std::string_view text, std::string_view source)
+{
+    try {
+        return nlohmann::json::parse(text.begin(), text.end());
+    } catch (const nlohmann::json::exception& e) {
+        // parse_error for syntax, out_of_range for numbers that overflow (found by fuzzing).
+        // Drop nlohmann's "[json.exception.parse_error.101] " prefix; it means nothing to users.
+        std::string_view msg = e.what();
+        if (auto pos = msg.find("] "); msg.starts_with("[json.exception") && pos != std::string_view::npos)
+            msg.remove_prefix(pos + 2);
+        throw Error(std::string(source) + ": invalid JSON: " + std::string(msg));
+    }
+}
+
+std::string json_member_path(std::string_view parent, std::string_view key)
 {
     std::string p(parent);
     if (is_identifier(key)) {
@@ -35,7 +49,7 @@ std::string member_path(std::string_view parent, std::string_view key)
     return p;
 }
 
-std::string element_path(std::string_view parent, size_t index)
+std::string json_element_path(std::string_view parent, size_t index)
 {
     std::string p(parent);
     p += '[';
@@ -44,7 +58,7 @@ std::string element_path(std::string_view parent, size_t index)
     return p;
 }
 
-void fail_at(std::string_view source, std::string_view path, std::string_view problem)
+void fail_at_json_path(std::string_view source, std::string_view path, std::string_view problem)
 {
     std::string m(source);
     m += ": ";
@@ -71,7 +85,7 @@ std::string_view json_type_name(const nlohmann::json& v)
     return "invalid value";
 }
 
-void Node::fail_type(std::string_view expected) const
+void JsonNode::fail_type(std::string_view expected) const
 {
     std::string m = "expected ";
     m += expected;
@@ -80,12 +94,12 @@ void Node::fail_type(std::string_view expected) const
     fail(m);
 }
 
-void Node::fail_range(const std::string& lo, const std::string& hi) const
+void JsonNode::fail_range(const std::string& lo, const std::string& hi) const
 {
     fail("value " + v_->dump() + " out of range (" + lo + ".." + hi + ")");
 }
 
-void Node::fail_not_integer(bool want_unsigned, const std::string& lo, const std::string& hi) const
+void JsonNode::fail_not_integer(bool want_unsigned, const std::string& lo, const std::string& hi) const
 {
     std::string_view expected = want_unsigned ? "unsigned integer" : "integer";
     if (!v_->is_number_float()) fail_type(expected);
@@ -95,40 +109,48 @@ void Node::fail_not_integer(bool want_unsigned, const std::string& lo, const std
     fail("expected " + std::string(expected) + ", got number " + v_->dump());
 }
 
-void Node::require_object() const
+void JsonNode::require_object() const
 {
     if (!v_->is_object()) fail_type("object");
 }
 
-void Node::require_array() const
+void JsonNode::require_array() const
 {
     if (!v_->is_array()) fail_type("array");
 }
 
-std::optional<Node> Node::member(std::string_view key) const
+std::optional<JsonNode> JsonNode::member(std::string_view key) const
 {
     require_object();
     auto it = v_->find(std::string(key));  // string_view lookup needs nlohmann >= 3.11
     if (it == v_->end() || it->is_null()) return std::nullopt;
-    return Node(*it, member_path(path_, key), source_);
+    return JsonNode(*it, json_member_path(path_, key), source_);
 }
 
-Node Node::required(std::string_view key) const
+std::optional<JsonNode> JsonNode::find(std::string_view key) const
+{
+    require_object();
+    auto it = v_->find(std::string(key));
+    if (it == v_->end()) return std::nullopt;
+    return JsonNode(*it, json_member_path(path_, key), source_);
+}
+
+JsonNode JsonNode::required(std::string_view key) const
 {
     if (auto m = member(key)) return std::move(*m);
-    fail_at(source_, member_path(path_, key), "required field missing");
+    fail_at_json_path(source_, json_member_path(path_, key), "required field missing");
 }
 
-std::string Node::as_string() const
+std::string JsonNode::as_string() const
 {
     if (!v_->is_string()) fail_type("string");
     return v_->get<std::string>();
 }
 
-bool Node::as_bool() const
+bool JsonNode::as_bool() const
 {
     if (!v_->is_boolean()) fail_type("boolean");
     return v_->get<bool>();
 }
 
-}  // namespace berth::spec::detail
+}  // namespace berth
