@@ -16,6 +16,8 @@ public:
     void kill_all(int) override {}
     void destroy() override {}
     bool frozen() const override { return false; }
+    // --cgroup-manager=disabled: the caller chose to have no cgroup and warns about the rules.
+    void apply_devices(const std::vector<DeviceRule>&) override {}
     void set_frozen(bool) override { throw Error("cannot freeze or thaw: cgroups are disabled"); }
     std::vector<Hierarchy> hierarchies() const override { return {}; }
     nlohmann::json to_json() const override { return {{"mode", mode_name(mode_)}, {"disabled", true}}; }

@@ -1,4 +1,5 @@
 // The cgroupfs manager: v1 hierarchies, the unified hierarchy, or both (hybrid).
+#include <fcntl.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include "berth/cgroups/backends.hpp"
 #include "berth/cgroups/mountinfo.hpp"
 #include "berth/util/error.hpp"
+#include "berth/util/file.hpp"
 
 namespace berth::cgroups {
 
@@ -144,6 +146,22 @@ public:
         else
             throw Error("cannot " + std::string(frozen ? "freeze " : "thaw ") + describe() +
                         ": no freezer hierarchy is mounted");
+    }
+
+    void apply_devices(const std::vector<DeviceRule>& rules) override
+    {
+        if (auto d = v1_ ? v1_->find("devices") : nullptr) {
+            for (const auto& r : rules) {
+                std::string file = d->dir + (r.allow ? "/devices.allow" : "/devices.deny");
+                with_context("apply device rules", [&] { write_file(file, v1_device_line(r)); });
+            }
+            return;
+        }
+        if (!v2_) throw Error("device rules cannot be enforced: no devices controller and no cgroup2 hierarchy");
+        with_context("apply device rules to " + v2_->dir(), [&] {
+            Fd dir = open_or_throw(v2_->dir(), O_RDONLY | O_DIRECTORY);
+            attach_device_program(dir.get(), device_program(rules));
+        });
     }
 
     std::vector<Hierarchy> hierarchies() const override

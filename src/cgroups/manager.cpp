@@ -17,6 +17,11 @@ constexpr std::string_view invalid = "invalid cgroup state";
 
 }  // namespace
 
+void Manager::apply_devices(const std::vector<DeviceRule>&)
+{
+    throw Error("device rules cannot be applied by " + describe());
+}
+
 void Manager::set_frozen(bool) { throw Error("freezing is not supported by " + describe()); }
 
 std::unique_ptr<Manager> make_manager(const Options& opts)

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <algorithm>
+
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
 
@@ -123,6 +125,28 @@ void plan_devices(const spec::Linux& l, ContainerPlan& plan)
 }
 
 }  // namespace
+
+std::vector<cgroups::DeviceRule> device_rules(const spec::Config& c)
+{
+    std::vector<cgroups::DeviceRule> rules;
+    if (c.linux && c.linux->resources)
+        for (const auto& d : c.linux->resources->devices)
+            rules.push_back({d.type.empty() ? 'a' : d.type.front(), d.major.value_or(-1), d.minor.value_or(-1),
+                             d.access.empty() ? std::string("rwm") : d.access, d.allow});
+    // runc appends its standard allow list after the config's rules, which overrides a later
+    // rule of the config's own ("deny writes to /dev/null"). berth puts it right after the
+    // config's last deny-all instead (or first, when there is none): the same result for every
+    // engine's list (deny all, then allows), and the config's own rules keep the last word.
+    auto deny_all = [](const cgroups::DeviceRule& r) {
+        return !r.allow && r.type == 'a' && r.access.find_first_not_of("rwm") == std::string::npos &&
+               r.access.size() == 3;
+    };
+    auto last_deny_all = std::find_if(rules.rbegin(), rules.rend(), deny_all);
+    auto at = last_deny_all == rules.rend() ? rules.begin() : last_deny_all.base();
+    auto defaults = cgroups::default_device_rules();
+    rules.insert(at, defaults.begin(), defaults.end());
+    return rules;
+}
 
 Plan build_plan(const spec::Config& c, const PlanInputs& in, const Logger& log)
 {

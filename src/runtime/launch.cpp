@@ -164,6 +164,14 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     auto& cg = rollback.own_cgroup(cgroups::make_manager(cgroups::Options{
         opts.id, config.linux ? config.linux->cgroups_path : std::string{}, ctx.cgroups_disabled}));
     cg.create();
+    // Before the init exists: device access is decided from its first system call on. The
+    // default rules allow mknod, so berth's own /dev setup is never refused.
+    if (ctx.cgroups_disabled) {
+        if (config.linux && config.linux->resources && !config.linux->resources->devices.empty())
+            ctx.log.warn("config.json: .linux.resources.devices: not enforced: cgroups are disabled (--cgroup-manager=disabled)");
+    } else {
+        with_context("cgroup", [&] { cg.apply_devices(device_rules(config)); });
+    }
     ctx.log.debug_lazy([&] { return "create " + opts.id + ": bundle " + bundle + ", rootfs " + rootfs + ", " + cg.describe(); });
 
     PlanInputs in;

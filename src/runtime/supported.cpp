@@ -48,7 +48,8 @@ void check_linux(const spec::Linux& l, const Logger& log)
     if (l.memory_policy) unsupported(".linux.memoryPolicy", "the memory policy");
     if (l.resources)
         for (const auto& field : spec::set_resource_fields(*l.resources))
-            log.warn("config.json: " + field + ": resource limits are not applied yet; ignored");
+            if (field != ".linux.resources.devices")  // applied: container_plan.cpp device_rules()
+                log.warn("config.json: " + field + ": resource limits are not applied yet; ignored");
 }
 
 void check_mounts(const spec::Config& config)

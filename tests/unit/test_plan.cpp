@@ -204,3 +204,21 @@ TEST_CASE("home directory from /etc/passwd", "[plan]")
     CHECK(runtime::home_from_passwd(pw, 7) == "/");
     CHECK(runtime::home_from_passwd(pw, 42) == "/");
 }
+
+TEST_CASE("plan: device rules put the default allow list after the config's deny-all", "[plan]")
+{
+    auto c = config_with([](auto& j) {
+        j["linux"]["resources"]["devices"] = {{{"allow", false}, {"access", "rwm"}},
+                                              {{"allow", false}, {"type", "c"}, {"major", 1}, {"minor", 3}, {"access", "w"}}};
+    });
+    auto rules = runtime::device_rules(c);
+    auto defaults = cgroups::default_device_rules();
+    REQUIRE(rules.size() == 2 + defaults.size());
+    CHECK(cgroups::v1_device_line(rules.front()) == "a *:* rwm");
+    CHECK(cgroups::v1_device_line(rules[1]) == cgroups::v1_device_line(defaults.front()));
+    // The config's own later rule stays last, so it decides.
+    CHECK(cgroups::v1_device_line(rules.back()) == "c 1:3 w");
+    CHECK_FALSE(rules.back().allow);
+    // Without any rule: the defaults alone.
+    CHECK(runtime::device_rules(config_with([](auto& j) { j["linux"].erase("resources"); })).size() == defaults.size());
+}

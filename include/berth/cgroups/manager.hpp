@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "berth/cgroups/devices.hpp"
 #include "berth/cgroups/mode.hpp"
 
 namespace berth::cgroups {
@@ -50,6 +51,10 @@ public:
     // Freezes or thaws and waits until the kernel reports it done (pause / resume).
     // Not pure so that test doubles need not implement it; the default throws.
     virtual void set_frozen(bool frozen);
+    // Device access control: v1 devices.deny/devices.allow in rule order, or on v2 an eBPF
+    // program attached to the container's cgroup. Throws when neither can be had: device rules
+    // are never silently dropped. The default throws (test doubles).
+    virtual void apply_devices(const std::vector<DeviceRule>& rules);
     virtual std::vector<Hierarchy> hierarchies() const = 0;
     // Everything load_manager() needs to rebuild this manager.
     virtual nlohmann::json to_json() const = 0;
@@ -57,8 +62,6 @@ public:
     // For messages: "cgroup /berth/c1".
     virtual std::string describe() const = 0;
 
-    // Later: virtual void apply(const spec::LinuxResources&) = 0; the v1 back end writes
-    // per-controller files through V1::find(controller), the v2 one into its single dir.
 };
 
 // Manager for a new container; reads /proc/self/mountinfo once (and /proc/self/cgroup only

@@ -90,6 +90,10 @@ struct PlanInputs {
     std::vector<cgroups::Hierarchy> hierarchies;  // empty when cgroups are disabled
 };
 
+// linux.resources.devices in order, with runc's default allow list (cgroups/devices.hpp)
+// inserted after the config's last deny-all rule.
+std::vector<cgroups::DeviceRule> device_rules(const spec::Config& config);
+
 // config.json -> Plan. The config was validated by the parser; this only translates, and
 // throws Error with the config's JSON path for what cannot be translated on this host
 // (a namespace path that cannot be opened). Opens the fds the init needs.
