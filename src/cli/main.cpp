@@ -1,6 +1,7 @@
 // berth: an OCI runtime with runc's command line.
 #include <iostream>
 
+#include "berth/linux/self_exe.hpp"
 #include "berth/util/args.hpp"
 #include "berth/util/error.hpp"
 #include "berth_commit.h"
@@ -69,6 +70,13 @@ int main(int argc, char** argv)
     if (!command.empty() && known.empty()) {
         Logger log;
         log.error("unknown command \"" + command + "\"");
+        return 1;
+    }
+    // The commands whose process enters a container run from a read-only mount of berth's own
+    // binary (SECURITY.md #1): one execveat, and this main() starts again from there.
+    if ((command == "create" || command == "run") && !os::run_from_readonly_self(argv)) {
+        Logger early;
+        early.error(std::string("run from a read-only mount of berth's own binary: ") + errno_text(errno));
         return 1;
     }
     // CLI11 wants its arguments reversed when given as a vector.

@@ -140,3 +140,50 @@ runtime_copy() {
 	# Not even the name of the image is visible.
 	[[ "$output" != *exe=/* ]]
 }
+
+# SECURITY.md #1, CVE-2019-5736, the red team's variant: B shares A's pid namespace and has
+# CAP_SYS_PTRACE, which gets past the non-dumpable init. B keeps pid 1's executable open while
+# A is created, and writes through it once A has started (berth's image is gone from A then).
+@test "create: a container with CAP_SYS_PTRACE cannot write the runtime through a created init's /proc/1/exe (CVE-2019-5736)" {
+	runtime_copy
+	local a b apid bundle_a
+	set_args sleep "$LONG"
+	a="$(new_id)"
+	create_ctr "$a"
+	apid="$(ctr_state "$a" .pid)"
+	[[ "$apid" =~ ^[0-9]+$ ]]
+	bundle_a="$BUNDLE"
+
+	mkdir -m 777 "$TESTDIR/out"
+	setup_bundle "$TESTDIR/bundle-b"
+	update_config '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)
+		| .process.capabilities.bounding += ["CAP_SYS_PTRACE"]
+		| .process.capabilities.effective += ["CAP_SYS_PTRACE"]
+		| .process.capabilities.permitted += ["CAP_SYS_PTRACE"]
+		| .mounts += [{"destination": "/out", "type": "bind", "source": $o, "options": ["bind"]}]' \
+		--arg p "/proc/$apid/ns/pid" --arg o "$TESTDIR/out"
+	set_cmd 'exec 3</proc/1/exe && echo held >/out/log || echo open-failed >/out/log
+		echo x >>/proc/1/exe 2>>/out/log && echo WRITE-WHILE-CREATED >>/out/log
+		touch /out/ready
+		while [ ! -e /out/started ]; do sleep 0.1; done
+		sleep 0.3
+		echo PWNED >>/proc/self/fd/3 2>>/out/log && echo WRITE-AFTER-START >>/out/log
+		echo done >>/out/log'
+	b="$(new_id)"
+	create_ctr "$b"
+	rt start "$b"
+	wait_for test -e "$TESTDIR/out/ready"
+	BUNDLE="$bundle_a"
+	rt start "$a"
+	touch "$TESTDIR/out/started"
+	wait_for grep -q done "$TESTDIR/out/log"
+	echo "B's log:"; cat "$TESTDIR/out/log"
+	rt delete -f "$b"
+	rt delete -f "$a"
+	[ "$(sha256sum <"$RUNTIME")" = "$RT_SHA" ] || fail "the runtime copy $RUNTIME was modified"
+	# The handle itself was had (CAP_SYS_PTRACE); writing through it never works.
+	run cat "$TESTDIR/out/log"
+	[[ "$output" != *WRITE-WHILE-CREATED* ]]
+	[[ "$output" != *WRITE-AFTER-START* ]]
+	[[ "$output" == *done* ]]
+}
