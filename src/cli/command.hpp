@@ -19,6 +19,7 @@ struct GlobalOptions {
     bool systemd_cgroup = false;
     std::string rootless = "auto";
     std::string cgroup_manager;
+    char** argv = nullptr;  // main's, for the read-only re-exec of create and run
 };
 
 // Set by the parsed subcommand; returns the process exit status.

@@ -13,7 +13,7 @@ runtime::Context make_context(const GlobalOptions& g, const Logger& log)
     if (g.rootless == "true") throw Error("rootless containers are not supported by berth yet (--rootless=true)");
     if (g.rootless != "auto" && g.rootless != "false")
         throw Error("--rootless: unknown value \"" + g.rootless + "\" (true, false or auto)");
-    return runtime::Context{log, state::Store(g.root), g.cgroup_manager == "disabled"};
+    return runtime::Context{log, state::Store(g.root), g.cgroup_manager == "disabled", g.argv};
 }
 
 void add_create_flags(CLI::App& sub, runtime::CreateOptions& o)

@@ -1,7 +1,6 @@
 // berth: an OCI runtime with runc's command line.
 #include <iostream>
 
-#include "berth/linux/self_exe.hpp"
 #include "berth/util/args.hpp"
 #include "berth/util/error.hpp"
 #include "berth_commit.h"
@@ -36,6 +35,7 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
     app.set_version_flag("-v,--version", version_text());
     GlobalOptions g;
+    g.argv = argv;
     app.add_option("--root", g.root, "directory for container state")->capture_default_str();
     app.add_option("--log", g.log, "log file (default: stderr only)");
     app.add_option("--log-format", g.log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
@@ -70,13 +70,6 @@ int main(int argc, char** argv)
     if (!command.empty() && known.empty()) {
         Logger log;
         log.error("unknown command \"" + command + "\"");
-        return 1;
-    }
-    // The commands whose process enters a container run from a read-only mount of berth's own
-    // binary (SECURITY.md #1): one execveat, and this main() starts again from there.
-    if ((command == "create" || command == "run") && !os::run_from_readonly_self(argv)) {
-        Logger early;
-        early.error(std::string("run from a read-only mount of berth's own binary: ") + errno_text(errno));
         return 1;
     }
     // CLI11 wants its arguments reversed when given as a vector.

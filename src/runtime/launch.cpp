@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "berth/cgroups/manager.hpp"
+#include "berth/linux/self_exe.hpp"
 #include "berth/linux/syscalls.hpp"
 #include "berth/runtime/container.hpp"
 #include "berth/runtime/container_init.hpp"
@@ -322,12 +323,32 @@ Bundle load_bundle(const Context& ctx, const CreateOptions& opts)
     return b;
 }
 
+// SECURITY.md #1: while the init is berth's image, a process that can see it in a pid
+// namespace may hold /proc/<pid>/exe and write berth's binary through it later. After
+// `create` the init waits for `start` indefinitely, and other containers may join its pid
+// namespace meanwhile (pods do); a `run` without a new pid namespace shares one with others.
+// Those run from a read-only mount of berth's binary (one execveat, this command starts over
+// there). A `run` with a new pid namespace needs none: nothing else is in that namespace
+// before the init's execve, which follows its setup at once, and only the engine that runs
+// it could make another container join it that early.
+void protect_own_binary(const Context& ctx, const spec::Config& config, bool for_run)
+{
+    bool new_pid_ns = false;
+    if (config.linux)
+        for (const auto& ns : config.linux->namespaces)
+            if (ns.type == spec::NamespaceType::pid && ns.path.empty()) new_pid_ns = true;
+    if (for_run && new_pid_ns) return;
+    if (!ctx.self_argv) throw Error("cannot run from a read-only mount of berth's own binary: no argv");
+    if (!os::run_from_readonly_self(ctx.self_argv)) throw_errno("run from a read-only mount of berth's own binary");
+}
+
 }  // namespace
 
 void create_container(const Context& ctx, const CreateOptions& opts)
 {
     with_context("create " + opts.id, [&] {
         Bundle b = load_bundle(ctx, opts);
+        protect_own_binary(ctx, b.config, false);
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
         Launched l = launch(ctx, opts, false, dir, rollback, b);
@@ -342,6 +363,7 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
     pid_t init = 0;
     with_context("run " + opts.id, [&] {
         Bundle b = load_bundle(ctx, opts);
+        protect_own_binary(ctx, b.config, true);
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
         // SIGCHLD and the forwarded signals stay pending from here until the wait loop reads

@@ -123,3 +123,33 @@ load helpers
 	[ "$status" -eq 42 ]
 	root_is_empty
 }
+
+# SECURITY.md #1, CVE-2019-5736: without a pid namespace of its own the container sees the
+# foreground runtime, its parent. It keeps the runtime's executable open and writes through it
+# once the runtime has exited. Run with a copy of the runtime, so a vulnerable one only
+# damages the copy.
+@test "run: a container sharing the host's pid namespace cannot write the runtime through its parent's /proc/PID/exe (CVE-2019-5736)" {
+	mkdir -p "$TESTDIR/rtbin"
+	cp "$RUNTIME" "$TESTDIR/rtbin/${RUNTIME##*/}"
+	RUNTIME="$TESTDIR/rtbin/${RUNTIME##*/}"
+	local sha id
+	sha="$(sha256sum <"$RUNTIME")"
+	mkdir -m 777 "$TESTDIR/out"
+	update_config '.linux.namespaces |= map(select(.type != "pid"))
+		| .process.capabilities.bounding += ["CAP_SYS_PTRACE"]
+		| .process.capabilities.effective += ["CAP_SYS_PTRACE"]
+		| .process.capabilities.permitted += ["CAP_SYS_PTRACE"]
+		| .mounts += [{"destination": "/out", "type": "bind", "source": $o, "options": ["bind"]}]' \
+		--arg o "$TESTDIR/out"
+	set_cmd 'exec 3</proc/$PPID/exe && echo "held $(readlink /proc/$PPID/exe)" >/out/log
+		(sleep 1; echo PWNED >>/proc/self/fd/3 2>>/out/log && echo WRITE-OK >>/out/log; echo done >>/out/log) &'
+	id="$(new_id)"
+	# --keep: the background writer must outlive the foreground runtime.
+	rt run --keep --bundle "$BUNDLE" "$id" </dev/null
+	wait_for grep -q done "$TESTDIR/out/log"
+	echo "log:"; cat "$TESTDIR/out/log"
+	rt delete -f "$id"
+	[ "$(sha256sum <"$RUNTIME")" = "$sha" ] || fail "the runtime copy $RUNTIME was modified"
+	grep -q '^held' "$TESTDIR/out/log"
+	! grep -q WRITE-OK "$TESTDIR/out/log"
+}

@@ -11,6 +11,8 @@ struct Context {
     const Logger& log;
     state::Store store;
     bool cgroups_disabled = false;
+    // berth's own argv, to execute itself again from a read-only mount (SECURITY.md #1).
+    char** self_argv = nullptr;
 };
 
 struct CreateOptions {
