@@ -4,7 +4,9 @@
 #include "berth/runtime/container_plan.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
 #include <algorithm>
@@ -48,10 +50,13 @@ void plan_namespaces(const spec::Linux& l, ContainerPlan& plan, ParentPlan& pare
             plan.new_namespaces |= static_cast<uint64_t>(flag);
             continue;
         }
-        Fd fd(::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
-        if (!fd)
-            throw Error("config.json: .linux.namespaces[" + std::to_string(i) + "].path: open " + ns.path + ": " +
-                        errno_text(errno));
+        std::string where = "config.json: .linux.namespaces[" + std::to_string(i) + "].path: ";
+        // O_NONBLOCK: a FIFO there must not hang berth; only an nsfs file is a namespace.
+        Fd fd(::open(ns.path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+        if (!fd) throw Error(where + "open " + ns.path + ": " + errno_text(errno));
+        struct statfs sf;
+        if (::fstatfs(fd.get(), &sf) < 0 || sf.f_type != NSFS_MAGIC)
+            throw Error(where + ns.path + " is not a namespace file (nsfs)");
         NamespaceJoin j{flag, ns.path, std::move(fd)};
         if (ns.type == spec::NamespaceType::user)
             plan.join_user = std::move(j);

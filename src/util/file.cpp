@@ -42,6 +42,20 @@ std::string read_fd(int fd)
     return out;
 }
 
+std::string read_regular_file(const std::string& path, size_t max_size)
+{
+    Fd fd = open_or_throw(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    struct stat st;
+    if (::fstat(fd.get(), &st) < 0) throw_errno("stat " + path);
+    if (!S_ISREG(st.st_mode)) throw Error(path + ": not a regular file");
+    if (static_cast<uint64_t>(st.st_size) > max_size)
+        throw Error(path + ": " + std::to_string(st.st_size) + " bytes, more than the " + std::to_string(max_size) +
+                    " berth reads");
+    std::string out = with_context("read " + path, [&] { return read_fd(fd.get()); });
+    if (out.size() > max_size) throw Error(path + ": grew past " + std::to_string(max_size) + " bytes while read");
+    return out;
+}
+
 std::string read_file(const std::string& path)
 {
     Fd fd = open_or_throw(path, O_RDONLY);

@@ -144,7 +144,11 @@ JsonNode JsonNode::required(std::string_view key) const
 std::string JsonNode::as_string() const
 {
     if (!v_->is_string()) fail_type("string");
-    return v_->get<std::string>();
+    std::string s = v_->get<std::string>();
+    // Every string ends up as a C string somewhere (a path, an argument, a hostname): a NUL
+    // inside would silently cut it short there.
+    if (s.find('\0') != std::string::npos) fail("string contains a NUL byte");
+    return s;
 }
 
 bool JsonNode::as_bool() const

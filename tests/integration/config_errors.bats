@@ -31,3 +31,21 @@ load helpers
 	update_config '.root.path = "no-such-rootfs"'
 	run_fails
 }
+
+@test "config_errors: a config.json that is a FIFO or too large is refused before it is read" {
+	mv "$BUNDLE/config.json" "$TESTDIR/config.json"
+	mkfifo "$BUNDLE/config.json"
+	run --separate-stderr timeout 5 "$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$(new_id)"
+	echo "fifo: status=$status stderr=$stderr"
+	[ "$status" -ne 0 ]
+	[ "$status" -ne 124 ] # did not hang
+	is_berth && [[ "$stderr" == *"config.json: not a regular file"* ]]
+	rm "$BUNDLE/config.json"
+	# A valid config padded to 9 MiB with white space.
+	{ cat "$TESTDIR/config.json"; head -c $((9 << 20)) /dev/zero | tr '\0' ' '; } >"$BUNDLE/config.json"
+	run --separate-stderr "$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$(new_id)"
+	echo "large: status=$status stderr=$stderr"
+	[ "$status" -ne 0 ]
+	is_berth && [[ "$stderr" == *"more than the 8388608 berth reads"* ]]
+	root_is_empty
+}

@@ -156,3 +156,16 @@ check_ns_seen() {
 	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
 	check_ns_seen "$output" mnt pid net
 }
+
+@test "namespaces: a namespace path that is a FIFO is refused without blocking" {
+	mkfifo "$TESTDIR/fifo"
+	update_config '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)' --arg p "$TESTDIR/fifo"
+	run --separate-stderr timeout 5 "$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$(new_id)"
+	echo "status=$status stderr=$stderr"
+	[ "$status" -ne 0 ]
+	[ "$status" -ne 124 ] # did not hang
+	if is_berth; then
+		[[ "$stderr" == *".linux.namespaces["*"].path"*"not a namespace file"* ]]
+	fi
+	root_is_empty
+}

@@ -612,3 +612,23 @@ TEST_CASE("spec: a number that overflows while parsing is an invalid-JSON error,
         }
     }
 }
+
+TEST_CASE("spec: a NUL byte inside any string is an error at its JSON path", "[spec]")
+{
+    using namespace std::string_literals;
+    std::string nul = "a\0b"s;
+    CHECK(error_of_json(with([&](json& j) { j["process"]["args"][0] = "sh" + nul; })) ==
+          "config.json: .process.args[0]: string contains a NUL byte");
+    CHECK(error_of_json(with([&](json& j) { j["process"]["env"] = {"A=" + nul}; })) ==
+          "config.json: .process.env[0]: string contains a NUL byte");
+    CHECK(error_of_json(with([&](json& j) { j["mounts"][0]["destination"] = "/pr" + nul; })) ==
+          "config.json: .mounts[0].destination: string contains a NUL byte");
+    CHECK(error_of_json(with([&](json& j) { j["mounts"][0]["source"] = nul; })) ==
+          "config.json: .mounts[0].source: string contains a NUL byte");
+    CHECK(error_of_json(with([&](json& j) { j["hostname"] = "h" + nul; })) ==
+          "config.json: .hostname: string contains a NUL byte");
+    CHECK(error_of_json(with([&](json& j) { j["root"]["path"] = "rootfs" + nul; })) ==
+          "config.json: .root.path: string contains a NUL byte");
+    CHECK_THAT(error_of_json(with([&](json& j) { j["annotations"] = {{"k" + nul, "v"}}; })),
+               Catch::Contains("config.json: .annotations[") && Catch::Contains("key contains a NUL byte"));
+}

@@ -14,6 +14,10 @@ namespace berth {
 Fd open_or_throw(const std::string& path, int flags, unsigned mode = 0);
 Fd openat_or_throw(int dirfd, const std::string& path, int flags, unsigned mode = 0);
 
+// Contents of a regular file of at most max_size bytes, refused before reading when it is
+// anything else (a FIFO, a device: opened without blocking) or larger. Throws Error.
+std::string read_regular_file(const std::string& path, size_t max_size);
+
 // Whole file contents; throws Error on failure.
 std::string read_file(const std::string& path);
 std::string read_fd(int fd);

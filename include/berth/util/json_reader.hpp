@@ -66,8 +66,11 @@ public:
     void each_member(F&& f) const
     {
         require_object();
-        for (auto it = v_->begin(); it != v_->end(); ++it)
-            f(it.key(), JsonNode(it.value(), json_member_path(path_, it.key()), source_));
+        for (auto it = v_->begin(); it != v_->end(); ++it) {
+            JsonNode child(it.value(), json_member_path(path_, it.key()), source_);
+            if (it.key().find('\0') != std::string::npos) child.fail("key contains a NUL byte");
+            f(it.key(), child);
+        }
     }
 
     std::string as_string() const;
