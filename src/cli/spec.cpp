@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "berth/spec/default_spec.hpp"
+#include "berth/spec/defaults.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
 #include "command.hpp"
@@ -21,7 +22,7 @@ void add_spec(CLI::App& app, Action& action)
     sub->add_flag("--rootless", o->rootless, "a config for a container run by an unprivileged user");
     sub->callback([o, &action] {
         action = [o](const GlobalOptions&, const Logger&) {
-            std::string path = path_join(o->bundle, "config.json");
+            std::string path = path_join(o->bundle, spec::config_file_name);
             if (path_exists(path)) throw Error("file " + path + " exists; remove it first");
             std::string text = spec::default_spec(o->rootless).dump(2) + "\n";
             Fd fd = open_or_throw(path, O_WRONLY | O_CREAT | O_EXCL, 0666);

@@ -317,11 +317,8 @@ Bundle load_bundle(const Context& ctx, const CreateOptions& opts)
 {
     Bundle b;
     b.dir = absolute(opts.bundle.empty() ? "." : opts.bundle);
-    // runc reads any size; 8 MiB is ~100 times the largest engine config seen (podman's, with
-    // its seccomp profile), and a config that is a FIFO or a device must not block berth.
-    constexpr size_t max_config_size = 8u << 20;
-    b.config_text = read_regular_file(path_join(b.dir, state::config_file), max_config_size);
-    b.config = spec::parse_config(b.config_text, state::config_file);
+    b.config_text = spec::read_bundle_config(b.dir);
+    b.config = spec::parse_config(b.config_text);
     check_supported(b.config, ctx.log);
     return b;
 }

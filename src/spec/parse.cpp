@@ -170,11 +170,13 @@ Config parse_config(std::string_view text, std::string_view source)
     return config;
 }
 
-Config load_config(const std::string& bundle_dir)
+std::string read_bundle_config(const std::string& bundle_dir)
 {
-    std::string path = bundle_dir.empty() ? std::string("config.json") : path_join(bundle_dir, "config.json");
-    return parse_config(read_file(path), "config.json");
+    std::string path = bundle_dir.empty() ? std::string(config_file_name) : path_join(bundle_dir, config_file_name);
+    return read_regular_file(path, max_config_size);
 }
+
+Config load_config(const std::string& bundle_dir) { return parse_config(read_bundle_config(bundle_dir)); }
 
 Process parse_process(std::string_view text, std::string_view source)
 {

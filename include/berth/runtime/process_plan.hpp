@@ -10,6 +10,7 @@
 
 #include "berth/linux/process_setup.hpp"
 #include "berth/spec/config.hpp"
+#include "berth/spec/defaults.hpp"
 #include "berth/util/log.hpp"
 
 namespace berth::runtime {
@@ -39,7 +40,7 @@ struct ProcessPlan {
 // Where a process object came from, for error messages: "config.json" with path ".process",
 // or "process.json" with path "" (exec --process).
 struct ProcessSource {
-    std::string file = "config.json";
+    std::string file = spec::config_file_name;
     std::string path = ".process";
 };
 

@@ -4,6 +4,9 @@
 
 namespace berth::spec {
 
+// A bundle's config file, and the source name its errors carry.
+inline constexpr char config_file_name[] = "config.json";
+
 // runc's PATH: what `berth spec` puts into process.env, and where a process's command is
 // looked up when its environment has no PATH.
 inline constexpr char default_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

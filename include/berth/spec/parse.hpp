@@ -1,9 +1,11 @@
 // config.json / process.json parsing. Every error names the offending JSON path.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 #include "berth/spec/config.hpp"
+#include "berth/spec/defaults.hpp"
 
 namespace berth::spec {
 
@@ -14,10 +16,14 @@ namespace berth::spec {
 //   config.json: .root.path: required field missing
 //   config.json: invalid JSON: <parser message>
 // Unknown fields are ignored; JSON null counts as absent.
-Config parse_config(std::string_view text, std::string_view source = "config.json");
+Config parse_config(std::string_view text, std::string_view source = config_file_name);
 
-// Reads <bundle_dir>/config.json and parses it with source name "config.json".
-// File errors carry the file's path.
+// The text of <bundle_dir>/config.json: a regular file (a FIFO there is refused without
+// blocking) of at most max_config_size bytes. Errors carry the file's path.
+inline constexpr size_t max_config_size = 8u << 20;  // runc reads any size; ~100x podman's largest
+std::string read_bundle_config(const std::string& bundle_dir);
+
+// read_bundle_config + parse_config.
 Config load_config(const std::string& bundle_dir);
 
 // A standalone process object (`berth exec --process FILE`); paths start at "." (".args").

@@ -4,13 +4,14 @@
 #include <string_view>
 
 #include "berth/spec/config.hpp"
+#include "berth/spec/defaults.hpp"
 
 namespace berth::spec {
 
 // Throws berth::Error "<source>: <json path>: <problem>" for the first problem found,
 // e.g. "config.json: .mounts[1].destination: must be an absolute path".
 // parse_config calls this; call it again after modifying a Config.
-void validate(const Config& config, std::string_view source = "config.json");
+void validate(const Config& config, std::string_view source = config_file_name);
 
 // Checks a process object alone; `path` is where it sits (".process" in config.json,
 // "" for a standalone process.json).
