@@ -55,6 +55,10 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
     Failure f;
     int sync = gate.sync_fd;
     if (!os::apply_rlimits(plan.rlimits, f)) fail_child(sync, f);
+    if (plan.personality && !os::apply_personality(*plan.personality, f)) fail_child(sync, f);
+    if (plan.mempolicy && !os::apply_mempolicy(*plan.mempolicy, f)) fail_child(sync, f);
+    if (plan.ioprio && !os::apply_ioprio(*plan.ioprio, f)) fail_child(sync, f);
+    if (plan.scheduler && !os::apply_scheduler(*plan.scheduler, f)) fail_child(sync, f);
     if (plan.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         fail_child(sync, (f.set(errno, "prctl PR_SET_NO_NEW_PRIVS"), f));
     if (!enter_cwd(plan, f)) fail_child(sync, f);
@@ -63,6 +67,8 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
     char exe[PATH_MAX];
     if (!os::find_executable(plan.argv[0], plan.path_env.c_str(), exe, sizeof exe, f)) fail_child(sync, f);
     if (!os::prepare_fds_for_exec(plan.preserve_fds, f)) fail_child(sync, f);
+    // In its cgroup by now: the affinity the process keeps (execCPUAffinity.final).
+    if (plan.cpus_final && !os::apply_affinity(*plan.cpus_final, f)) fail_child(sync, f);
     // The security profile is applied here, seccomp last (issue: security profile).
     ::prctl(PR_SET_PDEATHSIG, 0);
     if (!sync_send(sync, SyncType::ready)) ::_exit(1);

@@ -50,7 +50,55 @@ void plan_capabilities(const spec::Capabilities& k, const std::string& where, Pr
     }
 }
 
+cpu_set_t cpu_set(const std::string& list)
+{
+    std::vector<unsigned> ids;
+    os::parse_id_list(list, CPU_SETSIZE, ids);  // validated
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (unsigned id : ids) CPU_SET(id, &set);
+    return set;
+}
+
+void plan_attributes(const spec::Process& p, ProcessPlan& plan)
+{
+    if (p.scheduler) {
+        const auto& s = *p.scheduler;
+        os::SchedAttr a;
+        a.policy = *os::sched_policy(s.policy);  // validated
+        for (const auto& flag : s.flags) a.flags |= *os::sched_flag(flag);
+        a.nice = s.nice;
+        a.priority = static_cast<uint32_t>(s.priority);
+        a.runtime = s.runtime;
+        a.deadline = s.deadline;
+        a.period = s.period;
+        plan.scheduler = a;
+    }
+    if (p.io_priority) plan.ioprio = os::ioprio_value(*os::ioprio_class(p.io_priority->class_), p.io_priority->priority);
+    if (p.exec_cpu_affinity) {
+        if (!p.exec_cpu_affinity->initial.empty()) plan.cpus_initial = cpu_set(p.exec_cpu_affinity->initial);
+        if (!p.exec_cpu_affinity->final.empty()) plan.cpus_final = cpu_set(p.exec_cpu_affinity->final);
+    }
+}
+
 }  // namespace
+
+os::MemPolicy memory_policy(const spec::MemoryPolicy& m)
+{
+    os::MemPolicy p;
+    p.mode = *os::mempolicy_mode(m.mode);  // validated
+    for (const auto& flag : m.flags) p.mode |= *os::mempolicy_flag(flag);
+    std::vector<unsigned> nodes;
+    if (!m.nodes.empty()) os::parse_id_list(m.nodes, os::max_numa_nodes, nodes);
+    constexpr unsigned bits = 8 * sizeof(unsigned long);
+    for (unsigned n : nodes) {
+        if (p.mask.size() <= n / bits) p.mask.resize(n / bits + 1);
+        p.mask[n / bits] |= 1ul << (n % bits);
+    }
+    // maxnode counts bits, and the kernel ignores the last one (a historic off-by-one).
+    p.maxnode = p.mask.size() * bits + (p.mask.empty() ? 0 : 1);
+    return p;
+}
 
 ProcessPlan build_process_plan(const spec::Process& p, const ProcessSource& src, int rootfd, int preserve_fds,
                                const Logger& log)
@@ -79,6 +127,7 @@ ProcessPlan build_process_plan(const spec::Process& p, const ProcessSource& src,
     plan.no_new_privileges = p.no_new_privileges;
     std::string where = src.file + ": " + src.path;
     if (p.capabilities) plan_capabilities(*p.capabilities, where + ".capabilities", plan, log);
+    plan_attributes(p, plan);
     for (const auto& r : p.rlimits) {
         os::RlimitSetting s;
         s.resource = *spec::rlimit_from_name(r.type);  // validated

@@ -31,9 +31,6 @@ void check_process(const spec::Process& p)
     if (p.terminal) unsupported(".process.terminal", "a terminal (process.terminal: true)");
     if (!p.apparmor_profile.empty()) unsupported(".process.apparmorProfile", "AppArmor");
     if (!p.selinux_label.empty()) unsupported(".process.selinuxLabel", "SELinux labels");
-    if (p.scheduler) unsupported(".process.scheduler", "the scheduler policy");
-    if (p.io_priority) unsupported(".process.ioPriority", "the I/O priority");
-    if (p.exec_cpu_affinity) unsupported(".process.execCPUAffinity", "exec CPU affinity");
 }
 
 void check_linux(const spec::Linux& l, const Logger& log)
@@ -42,10 +39,8 @@ void check_linux(const spec::Linux& l, const Logger& log)
     if (l.seccomp) unsupported(".linux.seccomp", "seccomp");
     if (!l.mount_label.empty()) unsupported(".linux.mountLabel", "SELinux mount labels");
     if (l.intel_rdt) unsupported(".linux.intelRdt", "Intel RDT");
-    if (l.personality) unsupported(".linux.personality", "personality");
     if (!l.time_offsets.empty()) unsupported(".linux.timeOffsets", "time namespace offsets");
     if (!l.net_devices.empty()) unsupported(".linux.netDevices", "moving network devices");
-    if (l.memory_policy) unsupported(".linux.memoryPolicy", "the memory policy");
     if (l.resources)
         for (const auto& field : spec::set_resource_fields(*l.resources))
             if (field != ".linux.resources.devices")  // applied: container_plan.cpp device_rules()

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "berth/linux/capabilities.hpp"
+#include "berth/linux/process_attrs.hpp"
 #include "validate_util.hpp"
 
 namespace berth::spec {
@@ -101,24 +102,29 @@ void check_env(const Checker& c, std::string_view path, const std::vector<std::s
     }
 }
 
-template <size_t N>
-bool one_of(std::string_view v, const std::string_view (&list)[N])
-{
-    for (auto s : list)
-        if (s == v) return true;
-    return false;
-}
-
 void check_priorities(const Checker& c, std::string_view path, const Process& p)
 {
-    static constexpr std::string_view policies[] = {"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",      "SCHED_BATCH",
-                                                    "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE"};
-    static constexpr std::string_view ioprio_classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE"};
-    if (p.scheduler && !one_of(p.scheduler->policy, policies))
-        c.fail(field(field(path, "scheduler"), "policy"), "unknown scheduler policy " + in_quotes(p.scheduler->policy));
+    if (p.scheduler) {
+        std::string s = field(path, "scheduler");
+        if (!os::sched_policy(p.scheduler->policy))
+            c.fail(field(s, "policy"), "unknown scheduler policy " + in_quotes(p.scheduler->policy));
+        for (size_t i = 0; i < p.scheduler->flags.size(); ++i)
+            if (!os::sched_flag(p.scheduler->flags[i]))
+                c.fail(item(field(s, "flags"), i), "unknown scheduler flag " + in_quotes(p.scheduler->flags[i]));
+        if (p.scheduler->nice < -20 || p.scheduler->nice > 19) c.fail(field(s, "nice"), "must be between -20 and 19");
+    }
+    if (p.exec_cpu_affinity) {
+        std::vector<unsigned> cpus;
+        const auto& a = *p.exec_cpu_affinity;
+        std::string af = field(path, "execCPUAffinity");
+        if (!a.initial.empty() && !os::parse_id_list(a.initial, CPU_SETSIZE, cpus))
+            c.fail(field(af, "initial"), "invalid CPU list " + in_quotes(a.initial));
+        if (!a.final.empty() && !os::parse_id_list(a.final, CPU_SETSIZE, cpus))
+            c.fail(field(af, "final"), "invalid CPU list " + in_quotes(a.final));
+    }
     if (p.io_priority) {
         std::string io = field(path, "ioPriority");
-        if (!one_of(p.io_priority->class_, ioprio_classes))
+        if (!os::ioprio_class(p.io_priority->class_))
             c.fail(field(io, "class"), "unknown I/O priority class " + in_quotes(p.io_priority->class_));
         if (p.io_priority->priority < 0 || p.io_priority->priority > 7)
             c.fail(field(io, "priority"), "must be between 0 and 7");

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "berth/linux/mount_options.hpp"
+#include "berth/linux/process_attrs.hpp"
 #include "validate_util.hpp"
 
 namespace berth::spec::detail {
@@ -166,8 +167,23 @@ void validate_linux(const Checker& c, const Config& config)
     check_propagation(c, l.rootfs_propagation);
     check_paths(c, ".linux.maskedPaths", l.masked_paths);
     check_paths(c, ".linux.readonlyPaths", l.readonly_paths);
-    if (l.personality && l.personality->domain != "LINUX" && l.personality->domain != "LINUX32")
-        c.fail(".linux.personality.domain", "unknown personality domain " + in_quotes(l.personality->domain));
+    if (l.personality) {
+        if (!os::personality_domain(l.personality->domain))
+            c.fail(".linux.personality.domain", "unknown personality domain " + in_quotes(l.personality->domain));
+        // The runtime-spec defines no flags yet.
+        if (!l.personality->flags.empty())
+            c.fail(".linux.personality.flags[0]", "unknown personality flag " + in_quotes(l.personality->flags.front()));
+    }
+    if (l.memory_policy) {
+        const auto& m = *l.memory_policy;
+        if (!os::mempolicy_mode(m.mode)) c.fail(".linux.memoryPolicy.mode", "unknown memory policy mode " + in_quotes(m.mode));
+        for (size_t i = 0; i < m.flags.size(); ++i)
+            if (!os::mempolicy_flag(m.flags[i]))
+                c.fail(item(".linux.memoryPolicy.flags", i), "unknown memory policy flag " + in_quotes(m.flags[i]));
+        std::vector<unsigned> nodes;
+        if (!m.nodes.empty() && !os::parse_id_list(m.nodes, os::max_numa_nodes, nodes))
+            c.fail(".linux.memoryPolicy.nodes", "invalid node list " + in_quotes(m.nodes));
+    }
 }
 
 }  // namespace berth::spec::detail

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "berth/linux/process_attrs.hpp"
 #include "berth/linux/process_setup.hpp"
 #include "berth/spec/config.hpp"
 #include "berth/spec/defaults.hpp"
@@ -28,10 +29,16 @@ struct ProcessPlan {
     std::optional<mode_t> umask;
     bool no_new_privileges = false;
     int preserve_fds = 0;     // fds 3 .. 3+n-1 stay open across execve
-    // Where finish_process() will apply the security profile (seccomp filter, AppArmor profile,
-    // SELinux label, personality, scheduler, ioPriority, CPU affinity, memory policy), between
-    // the capabilities and execve. Until that lands, check_supported() refuses configs that
-    // set any of them, so no field is silently dropped.
+    // Applied before the capabilities are dropped (a real-time policy needs CAP_SYS_NICE).
+    std::optional<unsigned long> personality;  // linux.personality (create only)
+    std::optional<os::SchedAttr> scheduler;
+    std::optional<int> ioprio;                 // ioprio_set value
+    std::optional<os::MemPolicy> mempolicy;    // linux.memoryPolicy (create only)
+    std::optional<cpu_set_t> cpus_initial;     // set by berth on the new process right after clone
+    std::optional<cpu_set_t> cpus_final;       // set by the process itself right before execve
+    // Where finish_process() will apply the rest of the security profile (seccomp filter,
+    // AppArmor profile, SELinux label), between the capabilities and execve. Until that
+    // lands, check_supported() refuses configs that set them, so no field is silently dropped.
 
     // Fills argv/envp from args/env. Call once the plan sits where the child will read it.
     void finalize_pointers();
@@ -48,6 +55,9 @@ struct ProcessSource {
 // process will see (for HOME from its /etc/passwd when env has none), or -1 to skip that.
 ProcessPlan build_process_plan(const spec::Process& p, const ProcessSource& src, int rootfd, int preserve_fds,
                                const Logger& log);
+
+// linux.memoryPolicy (validated) as set_mempolicy arguments.
+os::MemPolicy memory_policy(const spec::MemoryPolicy& m);
 
 // Home directory of uid from /etc/passwd text; "/" if none.
 std::string home_from_passwd(const std::string& passwd_text, uid_t uid);
