@@ -177,6 +177,7 @@ Plan build_plan(const spec::Config& c, const PlanInputs& in, const Logger& log)
     Fd root(::open(in.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     out.process = build_process_plan(p, ProcessSource{}, root.get(), in.preserve_fds, log);
     out.parent.oom_score_adj = p.oom_score_adj;
+    for (const auto& [host, dev] : l.net_devices) out.parent.net_devices.emplace_back(host, dev.name);
     if (l.personality) out.process.personality = *os::personality_domain(l.personality->domain);
     if (l.memory_policy) out.process.mempolicy = memory_policy(*l.memory_policy);
     return out;

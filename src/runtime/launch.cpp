@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "berth/cgroups/manager.hpp"
+#include "berth/linux/netdev.hpp"
 #include "berth/linux/self_exe.hpp"
 #include "berth/linux/syscalls.hpp"
 #include "berth/runtime/container.hpp"
@@ -249,6 +250,11 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     }
     send_or_report(parent_end.get(), SyncType::go);
     if (!cp.cgroup_at_clone) cg.add_process(init);
+    if (!plan.parent.net_devices.empty()) {
+        // The init is in its network namespace by now, also after a two-stage start.
+        Fd netns = open_or_throw("/proc/" + std::to_string(init) + "/ns/net", O_RDONLY);
+        for (const auto& [host, name] : plan.parent.net_devices) os::move_netdev(host, name, netns.get());
+    }
     if (plan.parent.oom_score_adj)
         with_context("set oom_score_adj", [&] {
             write_file("/proc/" + std::to_string(init) + "/oom_score_adj", std::to_string(*plan.parent.oom_score_adj));

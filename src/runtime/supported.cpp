@@ -5,6 +5,7 @@
 #include "berth/linux/mount_options.hpp"
 #include "berth/spec/resources_fields.hpp"
 #include "berth/util/error.hpp"
+#include "berth/util/file.hpp"
 
 namespace berth::runtime {
 
@@ -38,9 +39,13 @@ void check_linux(const spec::Linux& l, const Logger& log)
     if (!l.sysctl.empty()) unsupported(".linux.sysctl", "sysctl");
     if (l.seccomp) unsupported(".linux.seccomp", "seccomp");
     if (!l.mount_label.empty()) unsupported(".linux.mountLabel", "SELinux mount labels");
-    if (l.intel_rdt) unsupported(".linux.intelRdt", "Intel RDT");
+    if (l.intel_rdt) {
+        if (!path_exists("/sys/fs/resctrl/schemata"))
+            throw Error("config.json: .linux.intelRdt: Intel RDT is not available on this host (no resctrl "
+                        "filesystem mounted at /sys/fs/resctrl)");
+        unsupported(".linux.intelRdt", "Intel RDT");
+    }
     if (!l.time_offsets.empty()) unsupported(".linux.timeOffsets", "time namespace offsets");
-    if (!l.net_devices.empty()) unsupported(".linux.netDevices", "moving network devices");
     if (l.resources)
         for (const auto& field : spec::set_resource_fields(*l.resources))
             if (field != ".linux.resources.devices")  // applied: container_plan.cpp device_rules()

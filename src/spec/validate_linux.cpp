@@ -3,6 +3,7 @@
 #include <set>
 
 #include "berth/linux/mount_options.hpp"
+#include "berth/linux/netdev.hpp"
 #include "berth/linux/process_attrs.hpp"
 #include "validate_util.hpp"
 
@@ -173,6 +174,14 @@ void validate_linux(const Checker& c, const Config& config)
         // The runtime-spec defines no flags yet.
         if (!l.personality->flags.empty())
             c.fail(".linux.personality.flags[0]", "unknown personality flag " + in_quotes(l.personality->flags.front()));
+    }
+    for (const auto& [host, dev] : l.net_devices) {
+        std::string p = field(".linux.netDevices", host);
+        if (!os::valid_ifname(host)) c.fail(p, "invalid interface name " + in_quotes(host));
+        if (!dev.name.empty() && !os::valid_ifname(dev.name))
+            c.fail(field(p, "name"), "invalid interface name " + in_quotes(dev.name));
+        if (!find_ns(config, NamespaceType::network))
+            c.fail(p, "moving a network device needs a network namespace in .linux.namespaces");
     }
     if (l.memory_policy) {
         const auto& m = *l.memory_policy;

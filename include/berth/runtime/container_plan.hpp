@@ -71,6 +71,7 @@ struct ParentPlan {
     std::string uid_map;  // "0 100000 65536\n" lines for a new user namespace
     std::string gid_map;
     std::optional<int> oom_score_adj;
+    std::vector<std::pair<std::string, std::string>> net_devices;  // host name -> name inside
 };
 
 struct Plan {
