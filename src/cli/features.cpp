@@ -5,6 +5,7 @@
 
 #include "berth/linux/capabilities.hpp"
 #include "berth/linux/mount_options.hpp"
+#include "berth/linux/process_attrs.hpp"
 #include "berth/spec/config.hpp"
 #include "berth/spec/version.hpp"
 #include "berth_commit.h"
@@ -34,6 +35,8 @@ nlohmann::ordered_json features()
     l["apparmor"] = {{"enabled", false}};
     l["selinux"] = {{"enabled", false}};
     l["intelRdt"] = {{"enabled", false}};
+    l["netDevices"] = {{"enabled", true}};
+    l["memoryPolicy"] = {{"modes", os::mempolicy_mode_names()}, {"flags", os::mempolicy_flag_names()}};
     l["mountExtensions"] = {{"idmap", {{"enabled", false}}}};
     j["annotations"] = {{"io.github.berth.version", BERTH_VERSION}, {"io.github.berth.commit", BERTH_COMMIT}};
     return j;

@@ -67,6 +67,20 @@ std::optional<int> ioprio_class(std::string_view n) { return lookup(ioprio_class
 std::optional<int> mempolicy_mode(std::string_view n) { return lookup(mpol_modes, n); }
 std::optional<int> mempolicy_flag(std::string_view n) { return lookup(mpol_flags, n); }
 
+std::vector<std::string_view> mempolicy_mode_names()
+{
+    std::vector<std::string_view> out;
+    for (const auto& e : mpol_modes) out.push_back(e.name);
+    return out;
+}
+
+std::vector<std::string_view> mempolicy_flag_names()
+{
+    std::vector<std::string_view> out;
+    for (const auto& e : mpol_flags) out.push_back(e.name);
+    return out;
+}
+
 bool parse_id_list(std::string_view text, unsigned limit, std::vector<unsigned>& out)
 {
     out.clear();

@@ -41,6 +41,10 @@ std::optional<int> mempolicy_flag(std::string_view name);                // MPOL
 
 inline constexpr unsigned max_numa_nodes = 1024;
 
+// Every name of the two memory policy tables, for `features`.
+std::vector<std::string_view> mempolicy_mode_names();
+std::vector<std::string_view> mempolicy_flag_names();
+
 // "0-3,7" -> {0,1,2,3,7}; false for anything else (empty items, reversed ranges, > limit).
 bool parse_id_list(std::string_view text, unsigned limit, std::vector<unsigned>& out);
 
