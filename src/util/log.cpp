@@ -79,6 +79,12 @@ void Logger::warn(std::string_view msg) const
     to_stream("berth: warning: ", msg);
 }
 
+void Logger::note(std::string_view msg) const
+{
+    // Not in a JSON log either, for the same reason as warn().
+    if (format_ == LogFormat::text) emit(LogLevel::warning, msg);
+}
+
 void Logger::error(std::string_view msg) const
 {
     emit(LogLevel::error, msg);
