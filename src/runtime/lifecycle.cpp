@@ -49,6 +49,11 @@ nlohmann::ordered_json container_state(const Context& ctx, const std::string& id
 void kill_container(const Context& ctx, const std::string& id, int sig, bool all)
 {
     auto c = Container::open(ctx, id);
+    if (sig == 0) {
+        // A liveness check, with --all too: the container runs while its init does.
+        if (c.status() == state::Status::stopped || !c.signal_init(0)) throw Error("container not running");
+        return;
+    }
     if (all) {
         if (auto* cg = c.cgroup()) {
             cg->kill_all(sig);

@@ -14,6 +14,7 @@ namespace berth::runtime {
 
 void start_container(const Context& ctx, const std::string& id);
 nlohmann::ordered_json container_state(const Context& ctx, const std::string& id);
+// sig 0 sends nothing: it fails with "container not running" unless the init is alive.
 void kill_container(const Context& ctx, const std::string& id, int sig, bool all);
 // Freezes or thaws every process of a running container (its cgroup's freezer).
 void pause_container(const Context& ctx, const std::string& id);
