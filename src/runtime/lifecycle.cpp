@@ -105,9 +105,10 @@ void delete_container(const Context& ctx, const std::string& id, bool force)
 std::vector<pid_t> container_pids(const Context& ctx, const std::string& id)
 {
     auto c = Container::inspect(ctx, id);
-    if (c.status() == state::Status::stopped) throw Error("container not running");
     auto* cg = c.cgroup();
-    if (!cg) return {c.record().pid};
+    // A stopped container has no processes (the pid may have been reused), unless something
+    // it left behind still runs in its cgroup.
+    if (!cg) return c.status() == state::Status::stopped ? std::vector<pid_t>{} : std::vector<pid_t>{c.record().pid};
     return cg->pids();
 }
 

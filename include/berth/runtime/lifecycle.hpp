@@ -21,7 +21,8 @@ void pause_container(const Context& ctx, const std::string& id);
 void resume_container(const Context& ctx, const std::string& id);
 void delete_container(const Context& ctx, const std::string& id, bool force);
 
-// Host pids of every process in the container's cgroup ("container not running" when stopped).
+// Host pids of every process in the container's cgroup; none for a stopped container whose
+// cgroup is empty.
 std::vector<pid_t> container_pids(const Context& ctx, const std::string& id);
 
 struct ListEntry {
