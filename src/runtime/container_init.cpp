@@ -1,4 +1,4 @@
-// The init's side of the handshake (sync.hpp), in order: namespaces, go, user-namespace root,
+// The init's side of the handshake (sync.hpp), in order: namespaces, setsid, go, user-namespace root,
 // cgroup namespace, keyring, names, mounts, cgroup_ready, [hooks pause], pivot_root, process step.
 #include "berth/runtime/container_init.hpp"
 
@@ -121,6 +121,10 @@ bool pause_for_hooks(const ContainerPlan& plan, int sync_fd, Failure& f) noexcep
 bool container_step(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
 {
     if (!enter_namespaces(plan, sync_fd, f)) return false;
+    // A session of its own, so the init has no controlling terminal: not even the one berth
+    // was started from, which the container would otherwise share (its signals, its job
+    // control). A terminal of the container's own (process.terminal) comes later, as runc's.
+    if (::setsid() < 0) return f.set(errno, "setsid");
     if (!wait_for(sync_fd, SyncType::go, f)) return false;
     if (!plan.two_stage && !become_userns_root(plan, f)) return false;
     // The cgroup namespace is made once we are in the container's cgroup, so that it becomes
