@@ -47,8 +47,11 @@ bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
     if (!root) return f.set(errno, "open rootfs %s", plan.rootfs.c_str());
 
     bool in_userns = plan.in_user_namespace();
-    for (const auto& m : plan.mounts)
-        if (!os::mount_step(root.get(), m, plan.cgroup_mounts, in_userns, f)) return false;
+    Fd dev_mount;  // plan.readonly_dev's mount, made read-only at the end
+    for (size_t i = 0; i < plan.mounts.size(); ++i)
+        if (!os::mount_step(root.get(), plan.mounts[i], plan.cgroup_mounts, in_userns, f,
+                            i == plan.readonly_dev.step ? &dev_mount : nullptr))
+            return false;
     // The container's own /dev/null, as berth made it: what masked files are bound to.
     Fd null_node;
     if (plan.default_devices) {
@@ -78,6 +81,12 @@ bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
     }
     for (const auto& p : plan.readonly_paths)
         if (!os::readonly_path(root.get(), p, f)) return false;
+    if (dev_mount) {
+        struct mount_attr a {};
+        a.attr_set = MOUNT_ATTR_RDONLY;
+        unsigned flags = AT_EMPTY_PATH | (plan.readonly_dev.recursive ? AT_RECURSIVE : 0u);
+        if (::mount_setattr(dev_mount.get(), "", flags, &a, sizeof a) < 0) return f.set(errno, "make /dev read-only");
+    }
     return true;
 }
 

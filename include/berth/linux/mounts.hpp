@@ -33,7 +33,10 @@ struct CgroupMountPlan {
 };
 
 // Performs one mount step. `rootfd` is an O_PATH fd of the rootfs. Returns false with f set.
-bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bool in_userns, Failure& f);
+// With `mounted`, a bind or filesystem step leaves the new mount's fd there, for changes
+// made later without resolving its path again.
+bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bool in_userns, Failure& f,
+                Fd* mounted = nullptr);
 
 // Masks a path (SECURITY.md #9, #14): files get a read-only bind of `devnull_fd`, a null
 // device berth made or verified, so the container can neither chmod, chown nor touch the
