@@ -17,6 +17,7 @@
 #include "berth/cgroups/manager.hpp"
 #include "berth/linux/self_exe.hpp"
 #include "berth/linux/syscalls.hpp"
+#include "berth/runtime/cgroup_claim.hpp"
 #include "berth/runtime/container.hpp"
 #include "berth/runtime/container_init.hpp"
 #include "berth/runtime/container_plan.hpp"
@@ -79,9 +80,13 @@ public:
         }
         if (init_ > 0 && init_ != child_) ::waitpid(init_, nullptr, __WALL | WNOHANG);
         try {
-            if (cgroup_) {
+            if (cgroup_ && existing_cgroup_dirs_.empty()) {
                 cgroup_->kill_all(SIGKILL);
                 cgroup_->destroy();
+            } else if (cgroup_) {
+                // Part of it was there before us: what runs there is not ours to kill (our
+                // own processes are gone), and those dirs stay.
+                remove_created_cgroup_dirs(*cgroup_, existing_cgroup_dirs_);
             }
         } catch (const Error&) {
             // Best effort: the primary error is what the user needs to see.
@@ -91,10 +96,12 @@ public:
         } catch (const Error&) {
         }
     }
-    // Owns the manager so it outlives whatever failed.
-    cgroups::Manager& own_cgroup(std::unique_ptr<cgroups::Manager> m)
+    // Owns the manager so it outlives whatever failed. `existing`: its dirs that were there
+    // before create(), which the rollback leaves alone.
+    cgroups::Manager& own_cgroup(std::unique_ptr<cgroups::Manager> m, std::vector<std::string> existing)
     {
         cgroup_ = std::move(m);
+        existing_cgroup_dirs_ = std::move(existing);
         return *cgroup_;
     }
     void set_child(pid_t p) { child_ = p; }
@@ -105,6 +112,7 @@ public:
 private:
     state::ContainerDir& dir_;
     std::unique_ptr<cgroups::Manager> cgroup_;
+    std::vector<std::string> existing_cgroup_dirs_;
     pid_t child_ = 0;
     pid_t init_ = 0;
     bool committed_ = false;
@@ -162,9 +170,13 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     std::string rootfs = config.root.path.front() == '/' ? config.root.path : path_join(bundle, config.root.path);
     rootfs = with_context("rootfs", [&] { return absolute(rootfs); });
 
-    auto& cg = rollback.own_cgroup(cgroups::make_manager(cgroups::Options{
-        opts.id, config.linux ? config.linux->cgroups_path : std::string{}, ctx.cgroups_disabled}));
+    auto manager = cgroups::make_manager(cgroups::Options{
+        opts.id, config.linux ? config.linux->cgroups_path : std::string{}, ctx.cgroups_disabled});
+    std::vector<std::string> existing = existing_cgroup_dirs(*manager);
+    auto& cg = rollback.own_cgroup(std::move(manager), existing);
     cg.create();
+    // Refused before anything is written into a cgroup that is not berth's to use.
+    check_cgroup_claimable(cg, existing);
     // Before the init exists: device access is decided from its first system call on. The
     // default rules allow mknod, so berth's own /dev setup is never refused.
     if (ctx.cgroups_disabled) {
