@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "berth/linux/host_mounts.hpp"
 #include "berth/linux/in_root.hpp"
 #include "berth/linux/syscalls.hpp"
 
@@ -18,6 +19,8 @@ bool pivot(const ContainerPlan& plan, int rootfd, Failure& f)
 {
     if (::fchdir(rootfd) < 0) return f.set(errno, "chdir to rootfs %s", plan.rootfs.c_str());
     if (plan.no_pivot) {
+        // chroot leaves the host's mounts in the namespace, pivot_root would not.
+        if (!os::hide_host_mounts(plan.rootfs.c_str(), f)) return false;
         if (::mount(".", "/", nullptr, MS_MOVE, nullptr) < 0) return f.set(errno, "move rootfs to /");
         if (::chroot(".") < 0) return f.set(errno, "chroot to rootfs");
     } else {
