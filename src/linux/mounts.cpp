@@ -113,8 +113,15 @@ bool is_dir_fd(int fd)
 
 bool mount_bind(int rootfd, const MountStep& s, Failure& f, Fd* mounted)
 {
-    Fd tree(clone_tree(cstr(s.source), s.opts.recursive, f));
-    if (!tree) return false;
+    Fd tree;
+    if (s.source_fd >= 0) {
+        unsigned rec = s.opts.recursive ? AT_RECURSIVE : 0u;
+        tree.reset(::open_tree(s.source_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec));
+        if (!tree) return f.set(errno, "clone bind source %s", cstr(s.source));
+    } else {
+        tree.reset(clone_tree(cstr(s.source), s.opts.recursive, f));
+        if (!tree) return false;
+    }
     Kind kind = is_dir_fd(tree.get()) ? Kind::directory : Kind::file;
     Fd target(create_in_root(rootfd, s.destination, kind, kind == Kind::directory ? 0755 : 0644, f));
     if (!target) return f.wrap("mount target");

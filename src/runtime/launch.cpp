@@ -145,6 +145,29 @@ void send_or_report(int fd, SyncType type)
     throw_errno(err, "signal container init");
 }
 
+// Handshake step 3a: in a user namespace the init may be unable to reach a bind source (a
+// parent dir only host root may enter), so berth opens each one for it, as host root but in the
+// init's mount namespace (through /proc/<init>/root), where the init can clone it. A source
+// berth cannot open this way is left to the init, which reports its own error.
+void send_mount_sources(int sock, pid_t init, const ContainerPlan& cp)
+{
+    if (!cp.in_user_namespace()) return;
+    Fd root;
+    for (size_t i = 0; i < cp.mounts.size(); ++i) {
+        const auto& m = cp.mounts[i];
+        if (m.kind != os::MountStep::Kind::bind) continue;
+        if (!root) root = open_or_throw("/proc/" + std::to_string(init) + "/root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        Fd src(os::openat2(root.get(), m.source.c_str(), O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT));
+        if (!src) continue;
+        if (!sync_send(sock, SyncType::mount_source, static_cast<int32_t>(i), src.get())) {
+            int err = errno;
+            SyncMsg msg;
+            if (sync_recv(sock, msg) > 0 && msg.type == SyncType::error) throw failure_error(msg.failure);
+            throw_errno(err, "send bind source " + m.source + " to container init");
+        }
+    }
+}
+
 struct Launched {
     state::Record record;
     Fd sync;
@@ -259,6 +282,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     } else if (cp.new_namespaces & CLONE_NEWUSER) {
         write_id_maps(pid, plan.parent);
     }
+    send_mount_sources(parent_end.get(), init, cp);
     send_or_report(parent_end.get(), SyncType::go);
     if (!cp.cgroup_at_clone) cg.add_process(init);
     if (plan.parent.oom_score_adj)

@@ -18,6 +18,9 @@ struct MountStep {
     std::string source;       // bind: absolute host path; filesystem: the "source" parameter
     std::string fstype;
     MountOptions opts;
+    // bind: an O_PATH fd of the source that berth opened as host root, used instead of the
+    // path (in a user namespace the path may be out of the container's reach). Not owned.
+    int source_fd = -1;
 };
 
 // One cgroup hierarchy to show under a "cgroup" mount on v1/hybrid hosts.
