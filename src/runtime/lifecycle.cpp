@@ -35,6 +35,7 @@ void start_container(const Context& ctx, const std::string& id)
         }
         Fd fifo(fd);
         if (::write(fifo.get(), "0", 1) != 1) throw_errno("write exec fifo");
+        ctx.log.debug_lazy([&] { return "start " + id + ": init " + std::to_string(c.record().pid) + " released to exec"; });
         ::unlinkat(c.dir().dirfd(), state::exec_fifo_file, 0);
         c.save_status(state::Status::running);
     });

@@ -159,6 +159,16 @@ TEST_CASE("log: text format writes info, warnings and errors to the log file", "
     CHECK(err.text() == "berth: warning: careful\nberth: failed\n");
 }
 
+TEST_CASE("log: text lines quote msg as logrus does", "[log]")
+{
+    Capture err;
+    TempPath file;
+    Logger log(err.fd());
+    log.open(file.path(), LogFormat::text, true);
+    log.debug("exec [\"sh\" \"-c\" \"a\\b\"]\nnext\tline");
+    CHECK_THAT(file.text(), Catch::Matches(R"(time="[^"]+" level=debug msg="exec \[\\"sh\\" \\"-c\\" \\"a\\\\b\\"\]\\nnext\\tline"\n)"));
+}
+
 TEST_CASE("log: note() writes to a text log file only, never to the stream", "[log]")
 {
     Capture err;

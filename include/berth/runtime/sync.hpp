@@ -61,6 +61,9 @@ struct SyncMsg {
     Failure failure;
 };
 
+// The enumerator's name ("go", "cgroup_ready"), for --debug.
+const char* sync_type_name(SyncType type) noexcept;
+
 // pass_fd >= 0 travels with the message (SCM_RIGHTS); the sender keeps its own copy.
 bool sync_send(int fd, SyncType type, int32_t pid = 0, int pass_fd = -1) noexcept;
 bool sync_send_failure(int fd, const Failure& f) noexcept;
