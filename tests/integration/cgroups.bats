@@ -283,8 +283,15 @@ cgroup_dirs_named() { find /sys/fs/cgroup -maxdepth 2 -type d -name "$1" | sort;
 		rc=0
 		# shellcheck disable=SC2086 # split on purpose
 		rt $cmd --bundle "$BUNDLE" "$id" </dev/null >"$TESTDIR/out" 2>"$TESTDIR/err" 3>&- 4>&- || rc=$?
-		# runc 1.1 warns ("container's cgroup is not empty") and runs it there.
-		[ "$rc" -ne 0 ] || { rt delete -f "$id"; fail "$cmd succeeded: $(cat "$TESTDIR/err")"; }
+		# runc 1.1 warns ("container's cgroup is not empty") and runs it there;
+		# its delete -f then kills the process that was there before.
+		if [ "$rc" -eq 0 ]; then
+			rt delete -f "$id"
+			kill "$sleeper" 2>/dev/null || true
+			wait "$sleeper" || true
+			rmdir "$dir"
+			fail "$cmd succeeded: $(cat "$TESTDIR/err")"
+		fi
 		grep -qF "$dir" "$TESTDIR/err" || fail "$cmd: the error does not name $dir: $(cat "$TESTDIR/err")"
 		if is_berth; then grep -q "container's cgroup is not empty" "$TESTDIR/err"; fi
 		root_is_empty
