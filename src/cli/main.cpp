@@ -7,6 +7,7 @@
 #include "berth_config.h"
 #include "command.hpp"
 #include "flags.hpp"
+#include "help.hpp"
 
 namespace {
 
@@ -57,6 +58,7 @@ int main(int argc, char** argv)
     add_resume(app, action);
     add_spec(app, action);
     add_features(app, action);
+    install_help(app, action);
 
     // The single-dash spellings and the global flags that take a value come from the options
     // registered above.
@@ -69,7 +71,7 @@ int main(int argc, char** argv)
     auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == command; });
     if (!command.empty() && known.empty()) {
         Logger log;
-        log.error("unknown command \"" + command + "\"");
+        log.error(asks_for_help(args) ? no_help_topic(command) : "unknown command \"" + command + "\"");
         return 1;
     }
     // CLI11 wants its arguments reversed when given as a vector.

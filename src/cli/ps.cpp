@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "berth/runtime/lifecycle.hpp"
@@ -17,7 +18,8 @@ namespace berth::cli {
 
 namespace {
 
-// Runs the host's ps with the given arguments and keeps the header and the container's rows.
+// Runs the host's ps with the given arguments and keeps the header and the container's rows,
+// found by the PID column.
 int print_ps_table(const std::vector<pid_t>& pids, const std::vector<std::string>& ps_args)
 {
     int pipefd[2];
@@ -40,19 +42,23 @@ int print_ps_table(const std::vector<pid_t>& pids, const std::vector<std::string
     std::string out = read_fd(rd.get());
     int status = 0;
     ::waitpid(child, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Error("ps " + std::string(args.size() > 1 ? args[1] : "") + " failed");
+    std::string cmd;
+    for (const auto& a : args) cmd += (cmd.empty() ? "" : " ") + a;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Error(cmd + " failed");
     std::istringstream in(out);
     std::string line;
     std::getline(in, line);
     std::istringstream header(line);
-    size_t pid_col = 0, col = 0;
+    std::optional<size_t> pid_col;
+    size_t col = 0;
     for (std::string h; header >> h; ++col)
-        if (h == "PID") pid_col = col;
+        if (h == "PID" && !pid_col) pid_col = col;
+    if (!pid_col) throw Error(cmd + ": no PID column in its output");
     std::cout << line << '\n';
     while (std::getline(in, line)) {
         std::istringstream fields(line);
         std::string f;
-        for (size_t i = 0; i <= pid_col && fields >> f; ++i) {
+        for (size_t i = 0; i <= *pid_col && fields >> f; ++i) {
         }
         pid_t p = static_cast<pid_t>(std::atoi(f.c_str()));
         if (std::find(pids.begin(), pids.end(), p) != pids.end()) std::cout << line << '\n';
@@ -65,23 +71,27 @@ int print_ps_table(const std::vector<pid_t>& pids, const std::vector<std::string
 void add_ps(CLI::App& app, Action& action)
 {
     struct Opts {
-        std::string id;
         std::string format = "table";
-        std::vector<std::string> ps_args;
     };
     auto* sub = app.add_subcommand("ps", "list the processes of a container");
     auto o = std::make_shared<Opts>();
-    sub->add_option("id", o->id, "container id")->required();
-    sub->add_option("ps-args", o->ps_args, "arguments for ps (default -ef)");
     sub->add_option("-f,--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
-    sub->callback([o, &action] {
-        action = [o](const GlobalOptions& g, const Logger& log) {
-            auto pids = runtime::container_pids(make_context(g, log), o->id);
+    // As with runc: the first argument that is not one of ps's own flags is the container id,
+    // and everything after it goes to ps(1) unparsed ("ps ID -e -x", "ps ID -o pid,comm").
+    sub->prefix_command();
+    sub->callback([o, sub, &action] {
+        std::vector<std::string> rest = sub->remaining();
+        action = [o, rest](const GlobalOptions& g, const Logger& log) {
+            if (rest.empty()) throw Error("ps: a container id is required");
+            if (rest.front().size() > 1 && rest.front()[0] == '-') throw Error("ps: unknown flag " + rest.front());
+            std::vector<std::string> ps_args(rest.begin() + 1, rest.end());
+            if (!ps_args.empty() && ps_args.front() == "--") ps_args.erase(ps_args.begin());
+            auto pids = runtime::container_pids(make_context(g, log), rest.front());
             if (o->format == "json") {
                 std::cout << nlohmann::json(pids).dump() << '\n';
                 return 0;
             }
-            return print_ps_table(pids, o->ps_args);
+            return print_ps_table(pids, ps_args);
         };
     });
 }

@@ -111,16 +111,26 @@ bool is_dir_fd(int fd)
     return ::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-bool mount_bind(int rootfd, const MountStep& s, Failure& f)
+bool mount_bind(int rootfd, const MountStep& s, Failure& f, Fd* mounted)
 {
-    Fd tree(clone_tree(cstr(s.source), s.opts.recursive, f));
-    if (!tree) return false;
+    Fd tree;
+    if (s.source_fd >= 0) {
+        unsigned rec = s.opts.recursive ? AT_RECURSIVE : 0u;
+        tree.reset(::open_tree(s.source_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec));
+        if (!tree) return f.set(errno, "clone bind source %s", cstr(s.source));
+    } else {
+        tree.reset(clone_tree(cstr(s.source), s.opts.recursive, f));
+        if (!tree) return false;
+    }
     Kind kind = is_dir_fd(tree.get()) ? Kind::directory : Kind::file;
     Fd target(create_in_root(rootfd, s.destination, kind, kind == Kind::directory ? 0755 : 0644, f));
     if (!target) return f.wrap("mount target");
     const char* what = cstr(s.destination);
-    return set_attrs(tree.get(), s.opts, what, f) && attach(tree.get(), target.get(), what, f) &&
-           set_propagation(tree.get(), s.opts, what, f);
+    if (!set_attrs(tree.get(), s.opts, what, f) || !attach(tree.get(), target.get(), what, f) ||
+        !set_propagation(tree.get(), s.opts, what, f))
+        return false;
+    if (mounted) *mounted = std::move(tree);
+    return true;
 }
 
 bool mount_cgroup(int rootfd, const MountStep& s, const CgroupMountPlan& cg, Failure& f)
@@ -173,7 +183,7 @@ bool mount_cgroup(int rootfd, const MountStep& s, const CgroupMountPlan& cg, Fai
     return set_propagation(tmp.get(), s.opts, what, f);
 }
 
-bool mount_fs(int rootfd, const MountStep& s, bool in_userns, Failure& f)
+bool mount_fs(int rootfd, const MountStep& s, bool in_userns, Failure& f, Fd* mounted)
 {
     const char* what = cstr(s.destination);
     // proc and sysfs only ever go on a real directory: a symlink there is an attack (SECURITY.md #3).
@@ -195,18 +205,21 @@ bool mount_fs(int rootfd, const MountStep& s, bool in_userns, Failure& f)
     if (!m) return f.wrap("mount %s on %s", cstr(s.fstype), what);
     if (!set_attrs(m.get(), MountOptions{.rattr_set = s.opts.rattr_set, .rattr_clr = s.opts.rattr_clr}, what, f))
         return false;
-    return attach(m.get(), target.get(), what, f) && set_propagation(m.get(), s.opts, what, f);
+    if (!attach(m.get(), target.get(), what, f) || !set_propagation(m.get(), s.opts, what, f)) return false;
+    if (mounted) *mounted = std::move(m);
+    return true;
 }
 
 }  // namespace
 
-bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bool in_userns, Failure& f)
+bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bool in_userns, Failure& f,
+                Fd* mounted)
 {
     bool ok;
     switch (step.kind) {
-    case MountStep::Kind::bind: ok = mount_bind(rootfd, step, f); break;
+    case MountStep::Kind::bind: ok = mount_bind(rootfd, step, f, mounted); break;
     case MountStep::Kind::cgroup: ok = mount_cgroup(rootfd, step, cg, f); break;
-    default: ok = mount_fs(rootfd, step, in_userns, f); break;
+    default: ok = mount_fs(rootfd, step, in_userns, f, mounted); break;
     }
     if (!ok) f.wrap("mount %s", step.destination.c_str());
     return ok;

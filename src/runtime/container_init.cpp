@@ -1,5 +1,6 @@
-// The init's side of the handshake (sync.hpp), in order: namespaces, go, user-namespace root,
-// cgroup namespace, keyring, names, mounts, cgroup_ready, [hooks pause], pivot_root, process step.
+// The init's side of the handshake (sync.hpp), in order: namespaces, setsid, bind sources, go,
+// user-namespace root, cgroup namespace, keyring, names, mounts, cgroup_ready, [hooks pause],
+// pivot_root, process step.
 #include "berth/runtime/container_init.hpp"
 
 #include <linux/keyctl.h>
@@ -109,6 +110,31 @@ bool enter_cgroup_namespace(const ContainerPlan& plan, Failure& f) noexcept
     return true;
 }
 
+// Handshake steps 3a-4: the bind sources berth opened for us (in a user namespace), then go.
+bool receive_mount_sources(ContainerPlan& plan, int sync_fd, Failure& f) noexcept
+{
+    for (;;) {
+        SyncMsg m;
+        Fd fd;
+        int r = sync_recv(sync_fd, m, &fd);
+        if (r <= 0) return f.set(r < 0 ? errno : EPIPE, "waiting for berth");
+        if (m.type == SyncType::go) return true;
+        auto i = static_cast<size_t>(m.pid);
+        if (m.type != SyncType::mount_source || m.pid < 0 || i >= plan.mounts.size() || !fd)
+            return f.set(EPROTO, "unexpected message %u from berth", static_cast<unsigned>(m.type));
+        plan.mounts[i].source_fd = fd.release();
+    }
+}
+
+void close_mount_sources(ContainerPlan& plan) noexcept
+{
+    for (auto& m : plan.mounts)
+        if (m.source_fd >= 0) {
+            ::close(m.source_fd);
+            m.source_fd = -1;
+        }
+}
+
 // Handshake steps 6-7: berth runs the createRuntime hooks while we wait.
 bool pause_for_hooks(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
 {
@@ -118,10 +144,14 @@ bool pause_for_hooks(const ContainerPlan& plan, int sync_fd, Failure& f) noexcep
 }
 
 // Everything between the namespaces and the process step; false with f set on failure.
-bool container_step(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
+bool container_step(ContainerPlan& plan, int sync_fd, Failure& f) noexcept
 {
     if (!enter_namespaces(plan, sync_fd, f)) return false;
-    if (!wait_for(sync_fd, SyncType::go, f)) return false;
+    // A session of its own, so the init has no controlling terminal: not even the one berth
+    // was started from, which the container would otherwise share (its signals, its job
+    // control). A terminal of the container's own (process.terminal) comes later, as runc's.
+    if (::setsid() < 0) return f.set(errno, "setsid");
+    if (!receive_mount_sources(plan, sync_fd, f)) return false;
     if (!plan.two_stage && !become_userns_root(plan, f)) return false;
     // The cgroup namespace is made once we are in the container's cgroup, so that it becomes
     // the namespace's root; when that is already so, early enough for a cgroup2 mount to see it.
@@ -130,6 +160,7 @@ bool container_step(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
     ::umask(0);  // device nodes and mount targets get exactly the modes asked for
     Fd root;
     if (!mount_rootfs(plan, root, f)) return false;
+    close_mount_sources(plan);
     if (!wait_for(sync_fd, SyncType::cgroup_ready, f)) return false;
     if (!plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) return false;
     if (!pause_for_hooks(plan, sync_fd, f)) return false;
@@ -138,7 +169,7 @@ bool container_step(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
 
 }  // namespace
 
-void run_container_init(const ContainerPlan& container, const ProcessPlan& process, const StartGate& gate) noexcept
+void run_container_init(ContainerPlan& container, const ProcessPlan& process, const StartGate& gate) noexcept
 {
     Failure f;
     // Until execve this process is berth's image; while it is not dumpable, processes already

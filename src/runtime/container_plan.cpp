@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -94,7 +95,19 @@ void plan_mounts(const spec::Config& c, const PlanInputs& in, ContainerPlan& pla
         } else {
             step.source = m.source;
         }
-        if (m.destination == "/dev" && step.kind == os::MountStep::Kind::bind) plan.default_devices = false;
+        bool is_dev = m.destination == "/dev" || m.destination == "/dev/";
+        if (is_dev && step.kind == os::MountStep::Kind::bind) plan.default_devices = false;
+        if (is_dev && step.kind != os::MountStep::Kind::cgroup) {
+            constexpr uint64_t ro = MOUNT_ATTR_RDONLY;
+            bool rec = step.opts.rattr_set & ro;
+            if ((step.opts.attr_set & ro) || rec) {
+                plan.readonly_dev = {plan.mounts.size(), rec};
+                step.opts.attr_set &= ~ro;
+                step.opts.rattr_set &= ~ro;
+            } else {
+                plan.readonly_dev = {};  // a later /dev mount replaces an earlier one
+            }
+        }
         plan.mounts.push_back(std::move(step));
     }
     bool cgroupns = plan.new_namespaces & CLONE_NEWCGROUP;

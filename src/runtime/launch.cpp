@@ -18,6 +18,7 @@
 #include "berth/linux/netdev.hpp"
 #include "berth/linux/self_exe.hpp"
 #include "berth/linux/syscalls.hpp"
+#include "berth/runtime/cgroup_claim.hpp"
 #include "berth/runtime/container.hpp"
 #include "berth/runtime/container_init.hpp"
 #include "berth/runtime/container_plan.hpp"
@@ -64,6 +65,56 @@ sigset_t forwarded_signals()
     return set;
 }
 
+// --debug: one line per step of the create path, "<run|create> <id>: <step>". The message is
+// built only when debugging.
+class Trace {
+public:
+    Trace(const Logger& log, const char* verb, const std::string& id) : log_(log), verb_(verb), id_(id) {}
+    template <class MakeMessage>
+    void operator()(MakeMessage&& make) const
+    {
+        log_.debug_lazy([&] { return std::string(verb_) + " " + id_ + ": " + make(); });
+    }
+
+private:
+    const Logger& log_;
+    const char* verb_;
+    const std::string& id_;
+};
+
+std::string joined(const std::vector<std::string>& words)
+{
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+    return out;
+}
+
+// "mount network pid" for CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID.
+std::string namespace_names(uint64_t flags)
+{
+    static const std::pair<uint64_t, const char*> names[] = {
+        {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWNS, "mount"}, {CLONE_NEWNET, "network"},
+        {CLONE_NEWPID, "pid"},       {CLONE_NEWTIME, "time"}, {CLONE_NEWUSER, "user"}, {CLONE_NEWUTS, "uts"}};
+    std::vector<std::string> out;
+    for (const auto& [flag, name] : names)
+        if (flags & flag) out.emplace_back(name);
+    return out.empty() ? "none" : joined(out);
+}
+
+std::string describe_namespaces(const ContainerPlan& cp)
+{
+    std::string out = "namespaces: new " + namespace_names(cp.new_namespaces) + "; join";
+    std::vector<std::string> joins;
+    auto add = [&](const NamespaceJoin& j) {
+        joins.push_back(namespace_names(static_cast<uint64_t>(j.nstype)) + " " + j.path);
+    };
+    if (cp.join_user) add(*cp.join_user);
+    if (cp.join_pid) add(*cp.join_pid);
+    for (const auto& j : cp.joins) add(j);
+    out += joins.empty() ? " none" : " " + joined(joins);
+    return out;
+}
+
 // Everything a half-made container owns, undone unless commit() is called.
 class Rollback {
 public:
@@ -80,9 +131,13 @@ public:
         }
         if (init_ > 0 && init_ != child_) ::waitpid(init_, nullptr, __WALL | WNOHANG);
         try {
-            if (cgroup_) {
+            if (cgroup_ && existing_cgroup_dirs_.empty()) {
                 cgroup_->kill_all(SIGKILL);
                 cgroup_->destroy();
+            } else if (cgroup_) {
+                // Part of it was there before us: what runs there is not ours to kill (our
+                // own processes are gone), and those dirs stay.
+                remove_created_cgroup_dirs(*cgroup_, existing_cgroup_dirs_);
             }
         } catch (const Error&) {
             // Best effort: the primary error is what the user needs to see.
@@ -92,10 +147,12 @@ public:
         } catch (const Error&) {
         }
     }
-    // Owns the manager so it outlives whatever failed.
-    cgroups::Manager& own_cgroup(std::unique_ptr<cgroups::Manager> m)
+    // Owns the manager so it outlives whatever failed. `existing`: its dirs that were there
+    // before create(), which the rollback leaves alone.
+    cgroups::Manager& own_cgroup(std::unique_ptr<cgroups::Manager> m, std::vector<std::string> existing)
     {
         cgroup_ = std::move(m);
+        existing_cgroup_dirs_ = std::move(existing);
         return *cgroup_;
     }
     void set_child(pid_t p) { child_ = p; }
@@ -106,36 +163,78 @@ public:
 private:
     state::ContainerDir& dir_;
     std::unique_ptr<cgroups::Manager> cgroup_;
+    std::vector<std::string> existing_cgroup_dirs_;
     pid_t child_ = 0;
     pid_t init_ = 0;
     bool committed_ = false;
 };
 
-void write_id_maps(pid_t pid, const ParentPlan& plan)
+void write_id_maps(pid_t pid, const ParentPlan& plan, const Trace& trace)
 {
     std::string base = "/proc/" + std::to_string(pid);
     with_context("write uid_map", [&] { write_file(base + "/uid_map", plan.uid_map); });
     with_context("write gid_map", [&] { write_file(base + "/gid_map", plan.gid_map); });
+    trace([&] {
+        auto one_line = [](std::string m) {
+            while (!m.empty() && m.back() == '\n') m.pop_back();
+            for (char& c : m)
+                if (c == '\n') c = ',';
+            return m;
+        };
+        return "id maps of " + std::to_string(pid) + " written: uid_map " + one_line(plan.uid_map) + "; gid_map " +
+               one_line(plan.gid_map);
+    });
 }
 
-SyncMsg expect(int fd, const char* waiting_for)
+SyncMsg expect(int fd, const char* waiting_for, const Trace& trace)
 {
     SyncMsg m;
     int r = sync_recv(fd, m);
     if (r < 0) throw_errno(std::string("read from container init while ") + waiting_for);
     if (r == 0) throw Error(std::string("container init exited while ") + waiting_for);
     if (m.type == SyncType::error) throw failure_error(m.failure);
+    trace([&] {
+        return std::string("handshake: received ") + sync_type_name(m.type) +
+               (m.type == SyncType::init_pid ? " " + std::to_string(m.pid) : "");
+    });
     return m;
 }
 
 // A send fails when the init has died; its last words are then waiting in the socket.
-void send_or_report(int fd, SyncType type)
+void send_or_report(int fd, SyncType type, const Trace& trace)
 {
-    if (sync_send(fd, type)) return;
+    if (sync_send(fd, type)) {
+        trace([&] { return std::string("handshake: sent ") + sync_type_name(type); });
+        return;
+    }
     int err = errno;
     SyncMsg m;
     if (sync_recv(fd, m) > 0 && m.type == SyncType::error) throw failure_error(m.failure);
     throw_errno(err, "signal container init");
+}
+
+// Handshake step 3a: in a user namespace the init may be unable to reach a bind source (a
+// parent dir only host root may enter), so berth opens each one for it, as host root but in the
+// init's mount namespace (through /proc/<init>/root), where the init can clone it. A source
+// berth cannot open this way is left to the init, which reports its own error.
+void send_mount_sources(int sock, pid_t init, const ContainerPlan& cp, const Trace& trace)
+{
+    if (!cp.in_user_namespace()) return;
+    Fd root;
+    for (size_t i = 0; i < cp.mounts.size(); ++i) {
+        const auto& m = cp.mounts[i];
+        if (m.kind != os::MountStep::Kind::bind) continue;
+        if (!root) root = open_or_throw("/proc/" + std::to_string(init) + "/root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        Fd src(os::openat2(root.get(), m.source.c_str(), O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT));
+        if (!src) continue;
+        if (!sync_send(sock, SyncType::mount_source, static_cast<int32_t>(i), src.get())) {
+            int err = errno;
+            SyncMsg msg;
+            if (sync_recv(sock, msg) > 0 && msg.type == SyncType::error) throw failure_error(msg.failure);
+            throw_errno(err, "send bind source " + m.source + " to container init");
+        }
+        trace([&] { return "handshake: sent mount_source " + std::to_string(i) + " (" + m.source + ")"; });
+    }
 }
 
 struct Launched {
@@ -157,15 +256,27 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
 {
     const spec::Config& config = b.config;
     const std::string& bundle = b.dir;
+    const Trace trace(ctx.log, for_run ? "run" : "create", opts.id);
     if (::geteuid() != 0) throw Error("rootless containers are not supported by berth yet: run berth as root");
     check_preserved_fds(opts.preserve_fds);
     if (!opts.console_socket.empty()) throw Error("--console-socket: terminals are not supported by berth yet");
     std::string rootfs = config.root.path.front() == '/' ? config.root.path : path_join(bundle, config.root.path);
     rootfs = with_context("rootfs", [&] { return absolute(rootfs); });
+    trace([&] { return "config loaded: bundle " + bundle + ", rootfs " + rootfs; });
 
-    auto& cg = rollback.own_cgroup(cgroups::make_manager(cgroups::Options{
-        opts.id, config.linux ? config.linux->cgroups_path : std::string{}, ctx.cgroups_disabled}));
+    auto manager = cgroups::make_manager(cgroups::Options{
+        opts.id, config.linux ? config.linux->cgroups_path : std::string{}, ctx.cgroups_disabled});
+    std::vector<std::string> existing = existing_cgroup_dirs(*manager);
+    auto& cg = rollback.own_cgroup(std::move(manager), existing);
     cg.create();
+    // Refused before anything is written into a cgroup that is not berth's to use.
+    check_cgroup_claimable(cg, existing);
+    trace([&] {
+        std::vector<std::string> dirs;
+        for (const auto& h : cg.hierarchies()) dirs.push_back(h.host_path);
+        return "cgroup: " + (dirs.empty() ? std::string("none") : joined(dirs)) +
+               (existing.empty() ? "" : " (existed: " + joined(existing) + ")");
+    });
     // Before the init exists: device access is decided from its first system call on. The
     // default rules allow mknod, so berth's own /dev setup is never refused.
     if (ctx.cgroups_disabled) {
@@ -173,8 +284,8 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
             ctx.log.warn("config.json: .linux.resources.devices: not enforced: cgroups are disabled (--cgroup-manager=disabled)");
     } else {
         with_context("cgroup", [&] { cg.apply_devices(device_rules(config)); });
+        trace([] { return std::string("cgroup: device rules applied"); });
     }
-    ctx.log.debug_lazy([&] { return "create " + opts.id + ": bundle " + bundle + ", rootfs " + rootfs + ", " + cg.describe(); });
 
     PlanInputs in;
     in.id = opts.id;
@@ -187,6 +298,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     in.hierarchies = cg.hierarchies();
     Plan plan = build_plan(config, in, ctx.log);
     ContainerPlan& cp = plan.container;
+    trace([&] { return describe_namespaces(cp); });
     plan.process.finalize_pointers();
     Fd exec_fifo;
     if (!for_run) {
@@ -226,17 +338,18 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     child_end.reset();
 
     pid_t init = pid;
-    ctx.log.debug_lazy([&] {
-        return "create " + opts.id + ": cloned " + std::to_string(pid) + (cp.two_stage ? " (two-stage)" : "") + ", " +
+    trace([&] {
+        return "cloned " + std::to_string(pid) +
+               (cp.two_stage ? " (two-stage: the intermediate, which forks the init)" : " (the init)") + ", " +
                std::to_string(cp.mounts.size()) + " mounts";
     });
     // Handshake steps 1-3 (two-stage only), then 4 and 5.
     if (cp.two_stage) {
         for (;;) {
-            SyncMsg m = expect(parent_end.get(), "joining namespaces");
+            SyncMsg m = expect(parent_end.get(), "joining namespaces", trace);
             if (m.type == SyncType::userns_ready) {
-                write_id_maps(pid, plan.parent);
-                send_or_report(parent_end.get(), SyncType::go);
+                write_id_maps(pid, plan.parent, trace);
+                send_or_report(parent_end.get(), SyncType::go, trace);
             } else if (m.type == SyncType::init_pid) {
                 init = m.pid;
                 rollback.set_init(init);
@@ -246,31 +359,40 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         ::waitpid(pid, nullptr, 0);
         rollback.child_reaped();
     } else if (cp.new_namespaces & CLONE_NEWUSER) {
-        write_id_maps(pid, plan.parent);
+        write_id_maps(pid, plan.parent, trace);
     }
-    send_or_report(parent_end.get(), SyncType::go);
-    if (!cp.cgroup_at_clone) cg.add_process(init);
+    send_mount_sources(parent_end.get(), init, cp, trace);
+    send_or_report(parent_end.get(), SyncType::go, trace);
+    if (!cp.cgroup_at_clone) {
+        cg.add_process(init);
+        trace([&] { return "init " + std::to_string(init) + " added to its cgroup"; });
+    }
     if (!plan.parent.net_devices.empty()) {
         // The init is in its network namespace by now, also after a two-stage start.
         Fd netns = open_or_throw("/proc/" + std::to_string(init) + "/ns/net", O_RDONLY);
         for (const auto& [host, name] : plan.parent.net_devices) os::move_netdev(host, name, netns.get());
+        trace([&] { return "moved " + std::to_string(plan.parent.net_devices.size()) + " network devices into the container"; });
     }
     if (plan.parent.oom_score_adj)
         with_context("set oom_score_adj", [&] {
             write_file("/proc/" + std::to_string(init) + "/oom_score_adj", std::to_string(*plan.parent.oom_score_adj));
         });
-    send_or_report(parent_end.get(), SyncType::cgroup_ready);
+    send_or_report(parent_end.get(), SyncType::cgroup_ready, trace);
     // While the init builds its rootfs: keep the config with the container (exec, update,
     // events and hooks read it later, whatever happens to the bundle).
     dir.write_config(b.config_text);
-    SyncMsg ready = expect(parent_end.get(), "setting up the container");
+    SyncMsg ready = expect(parent_end.get(), "setting up the container", trace);
     if (ready.type == SyncType::hooks) {
         // Step 6-7: createRuntime hooks run here, once the hooks work sets pause_before_pivot.
-        send_or_report(parent_end.get(), SyncType::resume);
-        ready = expect(parent_end.get(), "setting up the container");
+        send_or_report(parent_end.get(), SyncType::resume, trace);
+        ready = expect(parent_end.get(), "setting up the container", trace);
     }
     if (ready.type != SyncType::ready) throw Error("container init sent an unexpected message");
-    ctx.log.debug_lazy([&] { return "create " + opts.id + ": init " + std::to_string(init) + " ready"; });
+    trace([&] {
+        return "init " + std::to_string(init) + (for_run ? " execs " : " waits for start to exec ") +
+               joined(plan.process.args) + " (cwd " + plan.process.cwd + ", uid " +
+               std::to_string(plan.process.identity.uid) + ", gid " + std::to_string(plan.process.identity.gid) + ")";
+    });
 
     Launched out;
     auto& rec = out.record;
@@ -363,6 +485,9 @@ void create_container(const Context& ctx, const CreateOptions& opts)
         Rollback rollback(dir);
         Launched l = launch(ctx, opts, false, dir, rollback, b);
         dir.write(l.record);
+        Trace(ctx.log, "create", opts.id)([&] {
+            return "state written: created, pid " + std::to_string(l.init) + ", " + path_join(dir.path(), state::state_file);
+        });
         write_pid_file(opts.pid_file, l.init);
         rollback.commit();
     });
@@ -383,11 +508,16 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
         Launched l = launch(ctx, opts, true, dir, rollback, b);
         l.record.status = state::Status::running;
         dir.write(l.record);
+        const Trace trace(ctx.log, "run", opts.id);
+        trace([&] {
+            return "state written: running, pid " + std::to_string(l.init) + ", " + path_join(dir.path(), state::state_file);
+        });
         write_pid_file(opts.pid_file, l.init);
         // EOF means execve succeeded (the socket is close-on-exec); a message means it failed.
         SyncMsg m;
         int r = sync_recv(l.sync.get(), m);
         if (r > 0 && m.type == SyncType::error) throw failure_error(m.failure);
+        trace([&] { return "init " + std::to_string(l.init) + " exec'd its process"; });
         rollback.commit();
         init = l.init;
     });

@@ -35,6 +35,7 @@ void start_container(const Context& ctx, const std::string& id)
         }
         Fd fifo(fd);
         if (::write(fifo.get(), "0", 1) != 1) throw_errno("write exec fifo");
+        ctx.log.debug_lazy([&] { return "start " + id + ": init " + std::to_string(c.record().pid) + " released to exec"; });
         ::unlinkat(c.dir().dirfd(), state::exec_fifo_file, 0);
         c.save_status(state::Status::running);
     });
@@ -49,6 +50,11 @@ nlohmann::ordered_json container_state(const Context& ctx, const std::string& id
 void kill_container(const Context& ctx, const std::string& id, int sig, bool all)
 {
     auto c = Container::open(ctx, id);
+    if (sig == 0) {
+        // A liveness check, with --all too: the container runs while its init does.
+        if (c.status() == state::Status::stopped || !c.signal_init(0)) throw Error("container not running");
+        return;
+    }
     if (all) {
         if (auto* cg = c.cgroup()) {
             cg->kill_all(sig);
@@ -100,9 +106,10 @@ void delete_container(const Context& ctx, const std::string& id, bool force)
 std::vector<pid_t> container_pids(const Context& ctx, const std::string& id)
 {
     auto c = Container::inspect(ctx, id);
-    if (c.status() == state::Status::stopped) throw Error("container not running");
     auto* cg = c.cgroup();
-    if (!cg) return {c.record().pid};
+    // A stopped container has no processes (the pid may have been reused), unless something
+    // it left behind still runs in its cgroup.
+    if (!cg) return c.status() == state::Status::stopped ? std::vector<pid_t>{} : std::vector<pid_t>{c.record().pid};
     return cg->pids();
 }
 

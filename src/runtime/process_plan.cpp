@@ -42,10 +42,11 @@ void plan_capabilities(const spec::Capabilities& k, const std::string& where, Pr
     caps.ambient = cap_mask(k.ambient, where + ".ambient", log);
     // The kernel only raises an ambient capability that is also permitted and inheritable.
     // Configs written by `runc spec` list ambient capabilities without inheritable ones;
-    // runc ignores the refusal, berth says so and drops them.
+    // runc ignores the refusal, berth drops them and records it in the log: a stock config
+    // must not print it into the container's output on every run.
     uint64_t unraisable = caps.ambient & ~(caps.permitted & caps.inheritable);
     if (unraisable) {
-        log.warn(where + ".ambient: capabilities not also permitted and inheritable cannot be ambient; dropped");
+        log.note(where + ".ambient: capabilities not also permitted and inheritable cannot be ambient; dropped");
         caps.ambient &= ~unraisable;
     }
 }

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "berth/linux/host_mounts.hpp"
 #include "berth/linux/in_root.hpp"
 #include "berth/linux/syscalls.hpp"
 
@@ -18,6 +19,8 @@ bool pivot(const ContainerPlan& plan, int rootfd, Failure& f)
 {
     if (::fchdir(rootfd) < 0) return f.set(errno, "chdir to rootfs %s", plan.rootfs.c_str());
     if (plan.no_pivot) {
+        // chroot leaves the host's mounts in the namespace, pivot_root would not.
+        if (!os::hide_host_mounts(plan.rootfs.c_str(), f)) return false;
         if (::mount(".", "/", nullptr, MS_MOVE, nullptr) < 0) return f.set(errno, "move rootfs to /");
         if (::chroot(".") < 0) return f.set(errno, "chroot to rootfs");
     } else {
@@ -47,8 +50,11 @@ bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
     if (!root) return f.set(errno, "open rootfs %s", plan.rootfs.c_str());
 
     bool in_userns = plan.in_user_namespace();
-    for (const auto& m : plan.mounts)
-        if (!os::mount_step(root.get(), m, plan.cgroup_mounts, in_userns, f)) return false;
+    Fd dev_mount;  // plan.readonly_dev's mount, made read-only at the end
+    for (size_t i = 0; i < plan.mounts.size(); ++i)
+        if (!os::mount_step(root.get(), plan.mounts[i], plan.cgroup_mounts, in_userns, f,
+                            i == plan.readonly_dev.step ? &dev_mount : nullptr))
+            return false;
     // The container's own /dev/null, as berth made it: what masked files are bound to.
     Fd null_node;
     if (plan.default_devices) {
@@ -78,6 +84,12 @@ bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
     }
     for (const auto& p : plan.readonly_paths)
         if (!os::readonly_path(root.get(), p, f)) return false;
+    if (dev_mount) {
+        struct mount_attr a {};
+        a.attr_set = MOUNT_ATTR_RDONLY;
+        unsigned flags = AT_EMPTY_PATH | (plan.readonly_dev.recursive ? AT_RECURSIVE : 0u);
+        if (::mount_setattr(dev_mount.get(), "", flags, &a, sizeof a) < 0) return f.set(errno, "make /dev read-only");
+    }
     return true;
 }
 

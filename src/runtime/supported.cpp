@@ -49,7 +49,7 @@ void check_linux(const spec::Linux& l, const Logger& log)
     if (l.resources)
         for (const auto& field : spec::set_resource_fields(*l.resources))
             if (field != ".linux.resources.devices")  // applied: container_plan.cpp device_rules()
-                log.warn("config.json: " + field + ": resource limits are not applied yet; ignored");
+                log.note("config.json: " + field + ": resource limits are not applied yet; ignored");
 }
 
 void check_mounts(const spec::Config& config)

@@ -39,6 +39,22 @@ bool send_msg(int fd, const SyncMsg& m, int pass_fd) noexcept
 
 }  // namespace
 
+const char* sync_type_name(SyncType type) noexcept
+{
+    switch (type) {
+    case SyncType::go: return "go";
+    case SyncType::cgroup_ready: return "cgroup_ready";
+    case SyncType::userns_ready: return "userns_ready";
+    case SyncType::init_pid: return "init_pid";
+    case SyncType::hooks: return "hooks";
+    case SyncType::resume: return "resume";
+    case SyncType::ready: return "ready";
+    case SyncType::error: return "error";
+    case SyncType::mount_source: return "mount_source";
+    }
+    return "unknown";
+}
+
 bool sync_send(int fd, SyncType type, int32_t pid, int pass_fd) noexcept
 {
     SyncMsg m;

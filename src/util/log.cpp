@@ -26,6 +26,35 @@ const char* level_name(LogLevel l)
     return "info";
 }
 
+// The msg value of a text line, quoted as logrus quotes it: backslash, double quote and
+// control characters escaped, so that every line parses back as key="value" pairs.
+std::string quoted(std::string_view msg)
+{
+    std::string out;
+    out.reserve(msg.size() + 2);
+    out += '"';
+    for (char c : msg) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                static const char hex[] = "0123456789abcdef";
+                out += "\\x";
+                out += hex[(c >> 4) & 0xf];
+                out += hex[c & 0xf];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+    return out;
+}
+
 }  // namespace
 
 void Logger::open(const std::string& path, LogFormat format, bool debug)
@@ -44,7 +73,7 @@ void Logger::emit(LogLevel level, std::string_view msg) const
         nlohmann::json j{{"level", level_name(level)}, {"msg", msg}, {"time", now_rfc3339()}};
         line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     } else {
-        line = "time=\"" + now_rfc3339() + "\" level=" + level_name(level) + " msg=\"" + std::string(msg) + "\"";
+        line = "time=\"" + now_rfc3339() + "\" level=" + level_name(level) + " msg=" + quoted(msg);
     }
     line += '\n';
     (void)write_all(fd_.get(), line.data(), line.size());
@@ -77,6 +106,12 @@ void Logger::warn(std::string_view msg) const
     // after a failure, so earlier warnings there would hide the error.
     if (format_ == LogFormat::text) emit(LogLevel::warning, msg);
     to_stream("berth: warning: ", msg);
+}
+
+void Logger::note(std::string_view msg) const
+{
+    // Not in a JSON log either, for the same reason as warn().
+    if (format_ == LogFormat::text) emit(LogLevel::warning, msg);
 }
 
 void Logger::error(std::string_view msg) const

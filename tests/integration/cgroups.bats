@@ -58,6 +58,37 @@ cgroup_line() {
 	fi
 }
 
+# freezer_dir REL — the host dir of cgroup REL in the v1 freezer hierarchy,
+# or in the unified one (pure v2).
+freezer_dir() {
+	if cgroup_v1_host; then
+		printf '/sys/fs/cgroup/freezer%s\n' "$1"
+	else
+		printf '/sys/fs/cgroup%s\n' "$1"
+	fi
+}
+
+# set_frozen DIR 1|0 — freeze or thaw the cgroup DIR made by freezer_dir.
+set_frozen() {
+	if cgroup_v1_host; then
+		echo "$([ "$2" = 1 ] && echo FROZEN || echo THAWED)" >"$1/freezer.state"
+	else
+		echo "$2" >"$1/cgroup.freeze"
+	fi
+}
+
+# is_frozen DIR — the cgroup DIR is (still) frozen.
+is_frozen() {
+	if cgroup_v1_host; then
+		[ "$(cat "$1/freezer.state")" = FROZEN ]
+	else
+		[ "$(cat "$1/cgroup.freeze")" = 1 ]
+	fi
+}
+
+# cgroup_dirs_named NAME — every host cgroup dir called NAME.
+cgroup_dirs_named() { find /sys/fs/cgroup -maxdepth 2 -type d -name "$1" | sort; }
+
 @test "cgroups: cgroupsPath puts the container in that cgroup, delete removes it" {
 	local id pid dir
 	id="$(new_id)"
@@ -200,4 +231,78 @@ cgroup_line() {
 		# (runc 1.1 leaves it writable).
 		has_opt "$(mi_field "$mi" /sys/fs/cgroup opts)" ro
 	fi
+}
+
+@test "cgroups: a cgroupsPath whose cgroup exists frozen is refused at once, and left as it was" {
+	if cgroup_v1_host; then [ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer hierarchy"; fi
+	local id rel dir cmd rc start ms
+	id="$(new_id)"
+	rel="/berth-test-$id"
+	dir="$(freezer_dir "$rel")"
+	mkdir "$dir"
+	set_frozen "$dir" 1
+	wait_for is_frozen "$dir"
+	update_config '.linux.cgroupsPath = $p' --arg p "$rel"
+	set_cmd 'echo container-ran'
+	for cmd in "run -d" create; do
+		start="$(date +%s%N)"
+		rc=0
+		# The init would freeze in the middle of the handshake: runtimes that
+		# do not check hang until RT_TIMEOUT.
+		# shellcheck disable=SC2086 # split on purpose
+		RT_TIMEOUT=5 rt $cmd --bundle "$BUNDLE" "$id" </dev/null >"$TESTDIR/out" 2>"$TESTDIR/err" 3>&- 4>&- || rc=$?
+		ms=$((($(date +%s%N) - start) / 1000000))
+		[ "$rc" -ne 0 ] || fail "$cmd succeeded: $(cat "$TESTDIR/out")"
+		[ "$ms" -lt 2000 ] || fail "$cmd took $ms ms to fail (exit $rc)"
+		grep -q "container's cgroup unexpectedly frozen" "$TESTDIR/err" || fail "$cmd: stderr: $(cat "$TESTDIR/err")"
+		# Nothing left: no state, no process, no cgroup the runtime made; the
+		# frozen cgroup is still there, still frozen.
+		root_is_empty
+		[ -z "$(procs_rooted_in "$BUNDLE/rootfs")" ] || fail "$cmd left processes"
+		[ -d "$dir" ] || fail "$cmd removed the cgroup it did not make"
+		is_frozen "$dir" || fail "$cmd thawed $dir"
+		[ "$(cgroup_dirs_named "berth-test-$id")" = "$dir" ] ||
+			fail "$cmd left cgroups: $(cgroup_dirs_named "berth-test-$id")"
+	done
+	set_frozen "$dir" 0
+	rmdir "$dir"
+}
+
+@test "cgroups: a cgroupsPath whose cgroup already holds processes is refused, naming the cgroup" {
+	local id rel dir cmd rc sleeper
+	id="$(new_id)"
+	rel="/berth-test-$id"
+	dir="$(pids_dir "$rel")"
+	mkdir "$dir"
+	sleep "$LONG" </dev/null >/dev/null 2>&1 3>&- 4>&- &
+	sleeper=$!
+	echo "$sleeper" >"$dir/cgroup.procs"
+	update_config '.linux.cgroupsPath = $p' --arg p "$rel"
+	set_cmd 'echo container-ran'
+	for cmd in create "run -d"; do
+		rc=0
+		# shellcheck disable=SC2086 # split on purpose
+		rt $cmd --bundle "$BUNDLE" "$id" </dev/null >"$TESTDIR/out" 2>"$TESTDIR/err" 3>&- 4>&- || rc=$?
+		# runc 1.1 warns ("container's cgroup is not empty") and runs it there;
+		# its delete -f then kills the process that was there before.
+		if [ "$rc" -eq 0 ]; then
+			rt delete -f "$id"
+			kill "$sleeper" 2>/dev/null || true
+			wait "$sleeper" || true
+			rmdir "$dir"
+			fail "$cmd succeeded: $(cat "$TESTDIR/err")"
+		fi
+		grep -qF "$dir" "$TESTDIR/err" || fail "$cmd: the error does not name $dir: $(cat "$TESTDIR/err")"
+		if is_berth; then grep -q "container's cgroup is not empty" "$TESTDIR/err"; fi
+		root_is_empty
+		[ -z "$(procs_rooted_in "$BUNDLE/rootfs")" ] || fail "$cmd left processes"
+		# The process that was there lives on, where it was.
+		! process_gone "$sleeper" || fail "$cmd killed the cgroup's process"
+		grep -qx "$sleeper" "$dir/cgroup.procs" || fail "$cmd moved the cgroup's process"
+		[ "$(cgroup_dirs_named "berth-test-$id")" = "$dir" ] ||
+			fail "$cmd left cgroups: $(cgroup_dirs_named "berth-test-$id")"
+	done
+	kill "$sleeper"
+	wait "$sleeper" || true
+	rmdir "$dir"
 }

@@ -108,3 +108,35 @@ load helpers
 	[[ "$output" == *"/dev/tty character special file 5:0"* ]]
 	[[ "$output" == *"/proc/self/fd"* ]]
 }
+
+@test "dev: a read-only /dev tmpfs still gets its mounts, nodes and symlinks" {
+	# The mount points, nodes and symlinks are made first, /dev turns
+	# read-only last.
+	update_config '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]
+		| .linux.devices = [{"path": "/dev/my-null", "type": "c", "major": 1, "minor": 3, "fileMode": 438}]'
+	set_cmd 'cat /proc/self/mountinfo; echo ---
+		echo x >/dev/null && echo null-ok
+		echo x >/dev/my-null && echo my-null-ok
+		head -c 1 /dev/zero | od -An -tx1 | grep -q 00 && echo zero-ok
+		readlink /dev/stdout
+		touch /dev/new-file 2>/dev/null || echo dev-read-only
+		touch /dev/shm/x && echo shm-writable'
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	local mi rest
+	mi="$(awk '/^---$/ { exit } { print }' <<<"$output")"
+	rest="$(awk '/^---$/ { n = 1; next } n' <<<"$output")"
+	[ "$(mi_field "$mi" /dev fstype)" = tmpfs ]
+	has_opt "$(mi_field "$mi" /dev opts)" ro || fail "/dev: $(mi_field "$mi" /dev opts)"
+	# Mounted inside it, and writable where the config says so.
+	[ "$(mi_field "$mi" /dev/pts fstype)" = devpts ]
+	[ "$(mi_field "$mi" /dev/shm fstype)" = tmpfs ]
+	has_opt "$(mi_field "$mi" /dev/shm opts)" rw
+	[ "$(mi_field "$mi" /dev/mqueue fstype)" = mqueue ]
+	[ "$rest" = "null-ok
+my-null-ok
+zero-ok
+/proc/self/fd/1
+dev-read-only
+shm-writable" ] || fail "inside: $rest"
+}

@@ -87,3 +87,26 @@ sleepers() { [ "$(pgrep -fc "^sleep $LONG")" -eq "$1" ]; }
 	run --separate-stderr rt kill "$id" KILL
 	[ "$status" -ne 0 ]
 }
+
+@test "kill: signal 0 checks that the container runs, with and without --all" {
+	local id pid
+	id="$(new_id)"
+	start_ctr "$id"
+	pid="$(pid_of "$id")"
+	rt kill "$id" 0
+	rt kill --all "$id" 0
+	rt kill -a "$id" 0
+	# Nothing was signalled.
+	[ "$(ctr_state "$id")" = running ]
+	! process_gone "$pid"
+
+	rt kill "$id" KILL
+	wait_status "$id" stopped
+	run --separate-stderr rt kill "$id" 0
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"container not running"* ]] || fail "kill 0: $stderr"
+	# runc 1.1 answers 0 here: --all of a stopped container signals nobody.
+	run --separate-stderr rt kill --all "$id" 0
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"container not running"* ]] || fail "kill --all 0: $stderr"
+}

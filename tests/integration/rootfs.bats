@@ -105,3 +105,36 @@ root_line() { awk '$5 == "/"' <<<"$1"; }
 		esac || fail "$prop: the container's / is: $line"
 	done
 }
+
+# nested_proc_mount — the container runs, in a new user, mount and pid
+# namespace of its own, a fresh proc mount.  The kernel allows that only
+# while a proc is fully visible in the mount namespace (mount_too_revealing):
+# the container's own /proc has masked paths, so only a host proc left
+# reachable (--no-pivot) makes it succeed.  As uid 1000: mapping uid 0 into
+# a new user namespace needs CAP_SETFCAP, which the default config lacks.
+nested_proc_mount() {
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	set_cmd 'unshare -mrpf sh -c "echo in-new-userns; mount -t proc proc /tmp 2>&1 && echo PROC-MOUNTED" 2>&1; echo done'
+}
+
+@test "rootfs: --no-pivot leaves no host proc behind: a nested proc mount is refused" {
+	nested_proc_mount
+	local mode
+	for mode in --no-pivot ""; do
+		# shellcheck disable=SC2086 # empty on purpose
+		run --separate-stderr rt run $mode --bundle "$BUNDLE" "$(new_id)" </dev/null
+		[ "$status" -eq 0 ] || fail "run $mode failed ($status): $output" "$stderr"
+		[[ "$output" == *in-new-userns* ]] || fail "run $mode: unshare failed: $output"
+		[[ "$output" != *PROC-MOUNTED* ]] || fail "run $mode: the nested proc mount succeeded"
+		[[ "$output" == *"ermission denied"* || "$output" == *"not permitted"* ]] || fail "run $mode: $output"
+	done
+}
+
+@test "rootfs: --no-pivot in a user namespace leaves no host proc behind either" {
+	setup_userns_bundle
+	nested_proc_mount
+	run --separate-stderr rt run --no-pivot --bundle "$BUNDLE" "$(new_id)" </dev/null
+	[ "$status" -eq 0 ] || fail "run --no-pivot failed ($status): $output" "$stderr"
+	[[ "$output" == *in-new-userns* ]] || fail "unshare failed: $output"
+	[[ "$output" != *PROC-MOUNTED* ]] || fail "the nested proc mount succeeded"
+}

@@ -48,3 +48,36 @@ words() { awk '{ $1 = $1; print }' <<<"$1"; }
 	[ "${lines[2]}" != "$(host_ns mnt)" ]
 	[ "${lines[3]}" = 0 ]
 }
+
+@test "userns: bind sources inside a dir only host root can enter are mounted" {
+	# The sources themselves are world-readable, but their parent is 0700
+	# root: only a runtime that opens them as host root, before the
+	# container's user namespace has a say, can mount them.
+	setup_userns_bundle
+	local dir
+	new_host_path dir private
+	mkdir -m 700 "$dir"
+	mkdir -m 755 "$dir/shared"
+	echo from-host-dir >"$dir/shared/file"
+	echo from-host-file >"$dir/single"
+	chmod 644 "$dir/single"
+	update_config '.mounts += [
+		{"destination": "/mnt/dir", "type": "bind", "source": $d, "options": ["rbind", "ro"]},
+		{"destination": "/mnt/file", "type": "bind", "source": $f, "options": ["bind"]}]' \
+		--arg d "$dir/shared" --arg f "$dir/single"
+	set_cmd 'cat /mnt/dir/file /mnt/file; touch /mnt/dir/new 2>/dev/null || echo dir-read-only'
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	[ "$output" = "from-host-dir
+from-host-file
+dir-read-only" ] || fail "container saw: $output"
+	[ ! -e "$dir/shared/new" ]
+	# The same with a two-stage start (a time namespace is made after the
+	# user namespace, by an intermediate process); runc 1.1 has no time
+	# namespaces.
+	is_berth || return 0
+	update_config '.linux.namespaces += [{"type": "time"}]'
+	run_container
+	[ "$status" -eq 0 ] || fail "two-stage: container failed ($status): $output" "$stderr"
+	[ "${lines[0]}" = from-host-dir ] || fail "two-stage: container saw: $output"
+}

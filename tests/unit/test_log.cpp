@@ -159,7 +159,38 @@ TEST_CASE("log: text format writes info, warnings and errors to the log file", "
     CHECK(err.text() == "berth: warning: careful\nberth: failed\n");
 }
 
-TEST_CASE("log: the warning for resource limits berth does not apply yet", "[log][supported]")
+TEST_CASE("log: text lines quote msg as logrus does", "[log]")
+{
+    Capture err;
+    TempPath file;
+    Logger log(err.fd());
+    log.open(file.path(), LogFormat::text, true);
+    log.debug("exec [\"sh\" \"-c\" \"a\\b\"]\nnext\tline");
+    CHECK_THAT(file.text(), Catch::Matches(R"(time="[^"]+" level=debug msg="exec \[\\"sh\\" \\"-c\\" \\"a\\\\b\\"\]\\nnext\\tline"\n)"));
+}
+
+TEST_CASE("log: note() writes to a text log file only, never to the stream", "[log]")
+{
+    Capture err;
+    TempPath file;
+    Logger log(err.fd());
+    log.open(file.path(), LogFormat::text, false);
+    log.note("for the record");
+    CHECK_THAT(file.text(), Catch::Matches(R"(time="[^"]+" level=warning msg="for the record"\n)"));
+    CHECK(err.text().empty());
+
+    // Nothing in a JSON log (one error object only), nothing without a log file.
+    TempPath json;
+    Logger jlog(err.fd());
+    jlog.open(json.path(), LogFormat::json, false);
+    jlog.note("for the record");
+    CHECK(json.text().empty());
+    Logger bare(err.fd());
+    bare.note("for the record");
+    CHECK(err.text().empty());
+}
+
+TEST_CASE("log: the warning for resource limits berth does not apply yet is logged, not printed", "[log][supported]")
 {
     berth::spec::Config c = berth::spec::parse_config(R"({
         "ociVersion": "1.2.0",
@@ -167,11 +198,14 @@ TEST_CASE("log: the warning for resource limits berth does not apply yet", "[log
         "process": {"args": ["sh"], "cwd": "/"},
         "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}],
         "linux": {"namespaces": [{"type": "pid"}, {"type": "mount"}],
-                  "resources": {"memory": {"limit": 104857600}}}
+                  "resources": {"hugepageLimits": [{"pageSize": "2MB", "limit": 209715200}]}}
     })");
     Capture err;
+    TempPath file;
     Logger log(err.fd());
+    log.open(file.path(), LogFormat::text, false);
     berth::runtime::check_supported(c, log);
-    CHECK(err.text() ==
-          "berth: warning: config.json: .linux.resources.memory.limit: resource limits are not applied yet; ignored\n");
+    CHECK(err.text().empty());
+    CHECK_THAT(file.text(), Catch::Matches(R"(time="[^"]+" level=warning msg="config.json: )"
+                                           R"(\.linux\.resources\.hugepageLimits: resource limits are not applied yet; ignored"\n)"));
 }

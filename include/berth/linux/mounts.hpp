@@ -18,6 +18,9 @@ struct MountStep {
     std::string source;       // bind: absolute host path; filesystem: the "source" parameter
     std::string fstype;
     MountOptions opts;
+    // bind: an O_PATH fd of the source that berth opened as host root, used instead of the
+    // path (in a user namespace the path may be out of the container's reach). Not owned.
+    int source_fd = -1;
 };
 
 // One cgroup hierarchy to show under a "cgroup" mount on v1/hybrid hosts.
@@ -33,7 +36,10 @@ struct CgroupMountPlan {
 };
 
 // Performs one mount step. `rootfd` is an O_PATH fd of the rootfs. Returns false with f set.
-bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bool in_userns, Failure& f);
+// With `mounted`, a bind or filesystem step leaves the new mount's fd there, for changes
+// made later without resolving its path again.
+bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bool in_userns, Failure& f,
+                Fd* mounted = nullptr);
 
 // Masks a path (SECURITY.md #9, #14): files get a read-only bind of `devnull_fd`, a null
 // device berth made or verified, so the container can neither chmod, chown nor touch the

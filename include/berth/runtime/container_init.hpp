@@ -8,8 +8,9 @@
 namespace berth::runtime {
 
 // Never returns: execs the container process, or reports a failure on gate.sync_fd and exits.
-// Throws nothing; nothing it calls may throw across the clone boundary.
-[[noreturn]] void run_container_init(const ContainerPlan& container, const ProcessPlan& process,
+// Throws nothing; nothing it calls may throw across the clone boundary. `container` is the
+// child's own copy: fds berth sends during the handshake are recorded in it.
+[[noreturn]] void run_container_init(ContainerPlan& container, const ProcessPlan& process,
                                      const StartGate& gate) noexcept;
 
 }  // namespace berth::runtime

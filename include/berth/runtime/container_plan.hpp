@@ -54,6 +54,14 @@ struct ContainerPlan {
     // berth makes the default devices and /dev symlinks unless /dev is a bind mount (as runc):
     // on a /dev tmpfs of the config, or in the image's own /dev.
     bool default_devices = true;
+    // The config's /dev mount is read-only ("ro", or "rro" for recursive). It is mounted
+    // read-write, so that the mount points, nodes and symlinks berth puts there can be made,
+    // and turned read-only once the rootfs is complete, as runc does. step: its index in
+    // `mounts`, npos when /dev stays writable.
+    struct ReadonlyDev {
+        size_t step = static_cast<size_t>(-1);
+        bool recursive = false;
+    } readonly_dev;
     std::vector<os::DeviceNode> devices;
     std::vector<std::string> masked_paths;
     std::vector<std::string> readonly_paths;

@@ -14,13 +14,15 @@ namespace berth::runtime {
 
 void start_container(const Context& ctx, const std::string& id);
 nlohmann::ordered_json container_state(const Context& ctx, const std::string& id);
+// sig 0 sends nothing: it fails with "container not running" unless the init is alive.
 void kill_container(const Context& ctx, const std::string& id, int sig, bool all);
 // Freezes or thaws every process of a running container (its cgroup's freezer).
 void pause_container(const Context& ctx, const std::string& id);
 void resume_container(const Context& ctx, const std::string& id);
 void delete_container(const Context& ctx, const std::string& id, bool force);
 
-// Host pids of every process in the container's cgroup ("container not running" when stopped).
+// Host pids of every process in the container's cgroup; none for a stopped container whose
+// cgroup is empty.
 std::vector<pid_t> container_pids(const Context& ctx, const std::string& id);
 
 struct ListEntry {

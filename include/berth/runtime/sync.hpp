@@ -11,6 +11,10 @@
 //  2  parent        go             (1) answered                         intermediate: becomes root there
 //  3  intermediate  init_pid(pid)  it forked the init into the pid ns   records the init's pid, reaps the
 //                                                                       intermediate
+//  3a parent        mount_source   in a user namespace, once per bind   init: keeps the fd for
+//                   (index, fd)    mount: an O_PATH fd of its source,   plan.mounts[index]
+//                                  opened as host root in the init's
+//                                  mount namespace
 //  4  parent        go             ids mapped (or none to map)          init: becomes root in its user ns,
 //                                                                       cgroup ns if born in its cgroup,
 //                                                                       keyring, names, rootfs mounts
@@ -25,7 +29,8 @@
 //  -  init          error(failure) any step failed; the init exits      throws the failure with context
 //  -  (EOF)                        execve closed the socket (CLOEXEC)   run: the container runs
 //
-// Steps 1-3 happen only in a two-stage start; without one, 1 and 3 are skipped. A failure in
+// Steps 1-3 happen only in a two-stage start; without one, 1 and 3 are skipped. 3a happens
+// only in a user namespace, where the init may not reach a bind source itself. A failure in
 // any step replaces the rest of the sequence. The parent drives its side from launch.cpp
 // (launch()), the init its side from container_init.cpp (run_container_init()).
 #pragma once
@@ -47,6 +52,7 @@ enum class SyncType : uint32_t {
     resume,        // parent -> init: hooks done, carry on
     ready,         // init -> parent: set up; waits on the exec fifo (create) or execs (run)
     error,         // child -> parent: `failure` says what went wrong
+    mount_source,  // parent -> init: `pid` is an index into plan.mounts, the fd its bind source
 };
 
 struct SyncMsg {
@@ -54,6 +60,9 @@ struct SyncMsg {
     int32_t pid = 0;
     Failure failure;
 };
+
+// The enumerator's name ("go", "cgroup_ready"), for --debug.
+const char* sync_type_name(SyncType type) noexcept;
 
 // pass_fd >= 0 travels with the message (SCM_RIGHTS); the sender keeps its own copy.
 bool sync_send(int fd, SyncType type, int32_t pid = 0, int pass_fd = -1) noexcept;

@@ -27,7 +27,12 @@ public:
         if (debug_) debug(make());
     }
     void info(std::string_view msg) const;
+    // A problem worth the user's attention: stderr and the log file.
     void warn(std::string_view msg) const;
+    // A warning for the record only: the text log file gets it at level warning, stderr never.
+    // Under `run` and `create` stderr is the container's output stream, so what is expected on
+    // every run of a stock config (resource limits not applied yet) must not appear there.
+    void note(std::string_view msg) const;
     // A failing command calls this exactly once: one line on stderr, one object in the log.
     void error(std::string_view msg) const;
 

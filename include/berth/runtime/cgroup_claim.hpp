@@ -1,0 +1,25 @@
+// A new container's claim on its cgroup. A cgroupsPath may name a cgroup that exists already:
+// berth uses it only when it is empty and thawed. A frozen one would freeze the init in the
+// middle of the handshake (create would hang), and one that holds processes belongs to
+// someone else: `delete` and `kill --all` would kill them too.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "berth/cgroups/manager.hpp"
+
+namespace berth::runtime {
+
+// Host dirs of the container's cgroup that exist before create(), one per hierarchy.
+std::vector<std::string> existing_cgroup_dirs(const cgroups::Manager& cg);
+
+// After create(): throws when a hierarchy's cgroup is frozen (itself or through a frozen
+// parent: "container's cgroup unexpectedly frozen", runc's words) or when a dir in `existing`
+// holds a process. The message names the cgroup dir.
+void check_cgroup_claimable(const cgroups::Manager& cg, const std::vector<std::string>& existing);
+
+// Undoes create() for a cgroup that partly existed: removes the dirs it made (waiting up to
+// ~1 s for exiting processes), leaves `existing` as they were. Best effort, never throws.
+void remove_created_cgroup_dirs(const cgroups::Manager& cg, const std::vector<std::string>& existing) noexcept;
+
+}  // namespace berth::runtime
