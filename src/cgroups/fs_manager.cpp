@@ -1,5 +1,6 @@
 // The cgroupfs manager: v1 hierarchies, the unified hierarchy, or both (hybrid).
 #include <fcntl.h>
+#include <unistd.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -151,9 +152,13 @@ public:
     void apply_devices(const std::vector<DeviceRule>& rules) override
     {
         if (auto d = v1_ ? v1_->find("devices") : nullptr) {
+            // One rule per write(2), through one fd per file.
+            Fd allow = open_or_throw(d->dir + "/devices.allow", O_WRONLY);
+            Fd deny = open_or_throw(d->dir + "/devices.deny", O_WRONLY);
             for (const auto& r : rules) {
-                std::string file = d->dir + (r.allow ? "/devices.allow" : "/devices.deny");
-                with_context("apply device rules", [&] { write_file(file, v1_device_line(r)); });
+                std::string line = v1_device_line(r);
+                if (::write(r.allow ? allow.get() : deny.get(), line.data(), line.size()) < 0)
+                    throw_errno("apply device rule \"" + line + "\" to " + d->dir);
             }
             return;
         }

@@ -277,15 +277,8 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         return "cgroup: " + (dirs.empty() ? std::string("none") : joined(dirs)) +
                (existing.empty() ? "" : " (existed: " + joined(existing) + ")");
     });
-    // Before the init exists: device access is decided from its first system call on. The
-    // default rules allow mknod, so berth's own /dev setup is never refused.
-    if (ctx.cgroups_disabled) {
-        if (config.linux && config.linux->resources && !config.linux->resources->devices.empty())
-            ctx.log.warn("config.json: .linux.resources.devices: not enforced: cgroups are disabled (--cgroup-manager=disabled)");
-    } else {
-        with_context("cgroup", [&] { cg.apply_devices(device_rules(config)); });
-        trace([] { return std::string("cgroup: device rules applied"); });
-    }
+    if (ctx.cgroups_disabled && config.linux && config.linux->resources && !config.linux->resources->devices.empty())
+        ctx.log.warn("config.json: .linux.resources.devices: not enforced: cgroups are disabled (--cgroup-manager=disabled)");
 
     PlanInputs in;
     in.id = opts.id;
@@ -372,6 +365,13 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         Fd netns = open_or_throw("/proc/" + std::to_string(init) + "/ns/net", O_RDONLY);
         for (const auto& [host, name] : plan.parent.net_devices) os::move_netdev(host, name, netns.get());
         trace([&] { return "moved " + std::to_string(plan.parent.net_devices.size()) + " network devices into the container"; });
+    }
+    // Device rules while the init mounts its rootfs: it runs only berth's code until it has
+    // cgroup_ready, so they are in force before the container's program can run. (The
+    // default rules allow mknod: berth's own /dev setup is never refused.)
+    if (!ctx.cgroups_disabled) {
+        with_context("cgroup", [&] { cg.apply_devices(device_rules(config)); });
+        trace([] { return std::string("cgroup: device rules applied"); });
     }
     if (plan.parent.oom_score_adj)
         with_context("set oom_score_adj", [&] {
