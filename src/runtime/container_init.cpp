@@ -1,5 +1,5 @@
 // The init's side of the handshake (sync.hpp), in order: namespaces, go, user-namespace root,
-// cgroup namespace, keyring, names, mounts, cgroup_ready, [hooks pause], pivot_root, process step.
+// sysctls, cgroup namespace, keyring, names, mounts, cgroup_ready, [hooks pause], pivot_root, process step.
 #include "berth/runtime/container_init.hpp"
 
 #include <linux/keyctl.h>
@@ -13,6 +13,7 @@
 #include <cerrno>
 
 #include "berth/linux/syscalls.hpp"
+#include "berth/linux/sysctl.hpp"
 #include "berth/runtime/rootfs_setup.hpp"
 #include "berth/runtime/sync.hpp"
 
@@ -123,6 +124,10 @@ bool container_step(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
     if (!enter_namespaces(plan, sync_fd, f)) return false;
     if (!wait_for(sync_fd, SyncType::go, f)) return false;
     if (!plan.two_stage && !become_userns_root(plan, f)) return false;
+    // In the container's namespaces, with the host's /proc still the only other procfs in our
+    // mount namespace (a user namespace may mount procfs only while a full one is visible) and
+    // nothing of the image touched yet.
+    if (!os::apply_sysctls(plan.sysctls, f)) return false;
     // The cgroup namespace is made once we are in the container's cgroup, so that it becomes
     // the namespace's root; when that is already so, early enough for a cgroup2 mount to see it.
     if (plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) return false;

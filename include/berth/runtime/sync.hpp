@@ -12,8 +12,9 @@
 //  3  intermediate  init_pid(pid)  it forked the init into the pid ns   records the init's pid, reaps the
 //                                                                       intermediate
 //  4  parent        go             ids mapped (or none to map)          init: becomes root in its user ns,
-//                                                                       cgroup ns if born in its cgroup,
-//                                                                       keyring, names, rootfs mounts
+//                                                                       sysctls, cgroup ns if born in its
+//                                                                       cgroup, keyring, names, rootfs
+//                                                                       mounts
 //  5  parent        cgroup_ready   init is in its cgroup, oom_score_adj init (after its mounts): cgroup ns
 //                                  written                              if not made yet
 //  6  init          hooks(fd?)     mounts done, before pivot_root;      runs createRuntime hooks (runtime
