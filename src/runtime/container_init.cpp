@@ -1,6 +1,6 @@
 // The init's side of the handshake (sync.hpp), in order: namespaces, setsid, bind sources, go,
-// user-namespace root, cgroup namespace, keyring, names, mounts, cgroup_ready, [hooks pause],
-// pivot_root, process step.
+// user-namespace root, sysctls, cgroup namespace, keyring, names, mounts, cgroup_ready,
+// [hooks pause], pivot_root, process step.
 #include "berth/runtime/container_init.hpp"
 
 #include <linux/keyctl.h>
@@ -14,6 +14,7 @@
 #include <cerrno>
 
 #include "berth/linux/syscalls.hpp"
+#include "berth/linux/sysctl.hpp"
 #include "berth/runtime/rootfs_setup.hpp"
 #include "berth/runtime/sync.hpp"
 
@@ -153,6 +154,10 @@ bool container_step(ContainerPlan& plan, int sync_fd, Failure& f) noexcept
     if (::setsid() < 0) return f.set(errno, "setsid");
     if (!receive_mount_sources(plan, sync_fd, f)) return false;
     if (!plan.two_stage && !become_userns_root(plan, f)) return false;
+    // In the container's namespaces, with the host's /proc still the only other procfs in our
+    // mount namespace (a user namespace may mount procfs only while a full one is visible) and
+    // nothing of the image touched yet.
+    if (!os::apply_sysctls(plan.sysctls, f)) return false;
     // The cgroup namespace is made once we are in the container's cgroup, so that it becomes
     // the namespace's root; when that is already so, early enough for a cgroup2 mount to see it.
     if (plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) return false;

@@ -12,8 +12,10 @@
 
 #include <algorithm>
 
+#include "berth/spec/validate.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/json_reader.hpp"
 
 namespace berth::runtime {
 
@@ -142,6 +144,33 @@ void plan_devices(const spec::Linux& l, ContainerPlan& plan)
     }
 }
 
+// The namespace a joined path names is the host's (berth's own) one.
+bool is_own_namespace(const NamespaceJoin& j)
+{
+    const char* name = j.nstype == CLONE_NEWNET ? "net" : j.nstype == CLONE_NEWIPC ? "ipc" : "uts";
+    struct stat own, joined;
+    return ::stat((std::string("/proc/self/ns/") + name).c_str(), &own) == 0 && ::fstat(j.fd.get(), &joined) == 0 &&
+           own.st_dev == joined.st_dev && own.st_ino == joined.st_ino;
+}
+
+// Validation allowed only keys of namespaces the config lists; a namespace joined by path
+// must not be the host's either (runc checks the network namespace; berth all three).
+void plan_sysctls(const spec::Linux& l, ContainerPlan& plan)
+{
+    for (const auto& [key, value] : l.sysctl) {
+        std::string where = "config.json: " + json_member_path(".linux.sysctl", key) + ": ";
+        auto ns = spec::sysctl_namespace(key);
+        int flag = !ns ? 0 : *ns == spec::NamespaceType::network ? CLONE_NEWNET : *ns == spec::NamespaceType::ipc ? CLONE_NEWIPC : CLONE_NEWUTS;
+        for (const auto& j : plan.joins)
+            if (j.nstype == flag && is_own_namespace(j))
+                throw Error(where + "sysctl \"" + key + "\" is not allowed in the host's " + std::string(spec::to_string(*ns)) +
+                            " namespace (" + j.path + ")");
+        auto path = os::sysctl_path(key);  // validated
+        if (!path) throw Error(where + "invalid sysctl name");
+        plan.sysctls.push_back({key, *path, value});
+    }
+}
+
 }  // namespace
 
 std::vector<cgroups::DeviceRule> device_rules(const spec::Config& c)
@@ -179,6 +208,7 @@ Plan build_plan(const spec::Config& c, const PlanInputs& in, const Logger& log)
     plan_namespaces(l, plan, out.parent);
     if (!c.hostname.empty()) plan.hostname = c.hostname;
     if (!c.domainname.empty()) plan.domainname = c.domainname;
+    plan_sysctls(l, plan);
     os::parse_propagation(l.rootfs_propagation, plan.rootfs_propagation);
     plan_mounts(c, in, plan);
     plan_devices(l, plan);

@@ -356,6 +356,14 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     }
     send_mount_sources(parent_end.get(), init, cp, trace);
     send_or_report(parent_end.get(), SyncType::go, trace);
+    // Device rules while the init sets up (it runs only berth's code until it has
+    // cgroup_ready). On v1 they go in before the init joins the cgroup: writing them passes
+    // through a moment of deny-all that would refuse its mknods; v2's program is attached
+    // in one step. The default rules allow mknod, so berth's /dev setup is never refused.
+    if (!ctx.cgroups_disabled) {
+        with_context("cgroup", [&] { cg.apply_devices(device_rules(config)); });
+        trace([] { return std::string("cgroup: device rules applied"); });
+    }
     if (!cp.cgroup_at_clone) {
         cg.add_process(init);
         trace([&] { return "init " + std::to_string(init) + " added to its cgroup"; });
@@ -365,13 +373,6 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         Fd netns = open_or_throw("/proc/" + std::to_string(init) + "/ns/net", O_RDONLY);
         for (const auto& [host, name] : plan.parent.net_devices) os::move_netdev(host, name, netns.get());
         trace([&] { return "moved " + std::to_string(plan.parent.net_devices.size()) + " network devices into the container"; });
-    }
-    // Device rules while the init mounts its rootfs: it runs only berth's code until it has
-    // cgroup_ready, so they are in force before the container's program can run. (The
-    // default rules allow mknod: berth's own /dev setup is never refused.)
-    if (!ctx.cgroups_disabled) {
-        with_context("cgroup", [&] { cg.apply_devices(device_rules(config)); });
-        trace([] { return std::string("cgroup: device rules applied"); });
     }
     if (plan.parent.oom_score_adj)
         with_context("set oom_score_adj", [&] {

@@ -82,9 +82,17 @@ int sync_recv(int fd, SyncMsg& msg, Fd* received) noexcept
     alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
     h.msg_control = control;
     h.msg_controllen = sizeof control;
+    bool reset_seen = false;
     for (;;) {
+        h.msg_controllen = sizeof control;
         ssize_t n = ::recvmsg(fd, &h, MSG_CMSG_CLOEXEC);
         if (n < 0 && errno == EINTR) continue;
+        // A peer that exits with our last message unread leaves ECONNRESET, which the kernel
+        // reports before the messages it sent us: its failure report may still be queued.
+        if (n < 0 && errno == ECONNRESET && !reset_seen) {
+            reset_seen = true;
+            continue;
+        }
         if (n > 0)
             for (struct cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
                 if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;

@@ -5,6 +5,8 @@
 #include "berth/linux/mount_options.hpp"
 #include "berth/linux/netdev.hpp"
 #include "berth/linux/process_attrs.hpp"
+#include "berth/linux/sysctl.hpp"
+#include "berth/spec/validate.hpp"
 #include "validate_util.hpp"
 
 namespace berth::spec::detail {
@@ -69,12 +71,12 @@ void check_time_offsets(const Checker& c, const Config& config)
     }
 }
 
-bool is_ipc_sysctl(std::string_view name)
+// "net/ipv4/ip_forward" and "net.ipv4.ip_forward" alike, for comparing names.
+std::string sysctl_name(std::string_view key)
 {
-    static constexpr std::string_view ipc[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-                                               "kernel.sem",    "kernel.shmall", "kernel.shmmax",
-                                               "kernel.shmmni", "kernel.shm_rmid_forced"};
-    return std::find(std::begin(ipc), std::end(ipc), name) != std::end(ipc) || name.starts_with("fs.mqueue.");
+    std::string name(key);
+    std::replace(name.begin(), name.end(), '/', '.');
+    return name;
 }
 
 // Only sysctls that live in a namespace the container owns may be set (runc's rules).
@@ -83,24 +85,15 @@ void check_sysctls(const Checker& c, const Config& config)
     for (const auto& [key, value] : config.linux->sysctl) {
         std::string p = field(".linux.sysctl", key);
         if (key.empty()) c.fail(p, "empty sysctl name");
-        std::string name = key;
-        std::replace(name.begin(), name.end(), '/', '.');
-        if (is_ipc_sysctl(name)) {
-            if (!find_ns(config, NamespaceType::ipc))
-                c.fail(p, "sysctl " + in_quotes(key) + " is not allowed in the host's IPC namespace");
-            continue;
-        }
-        if (name.starts_with("net.")) {
-            if (!find_ns(config, NamespaceType::network))
-                c.fail(p, "sysctl " + in_quotes(key) + " is not allowed in the host's network namespace");
-            continue;
-        }
-        if (find_ns(config, NamespaceType::uts)) {
-            if (name == "kernel.domainname") continue;
-            if (name == "kernel.hostname")
-                c.fail(p, "sysctl " + in_quotes(key) + " is not allowed as it conflicts with the OCI \"hostname\" field");
-        }
-        c.fail(p, "sysctl " + in_quotes(key) + " is not in a separate kernel namespace");
+        if (!os::sysctl_path(key)) c.fail(p, "invalid sysctl name " + in_quotes(key) + ": empty, \".\" or \"..\" component");
+        auto ns = sysctl_namespace(key);
+        if (ns == NamespaceType::ipc && !find_ns(config, *ns))
+            c.fail(p, "sysctl " + in_quotes(key) + " is not allowed in the host's IPC namespace");
+        if (ns == NamespaceType::network && !find_ns(config, *ns))
+            c.fail(p, "sysctl " + in_quotes(key) + " is not allowed in the host's network namespace");
+        if (ns == NamespaceType::uts && find_ns(config, *ns) && sysctl_name(key) == "kernel.hostname")
+            c.fail(p, "sysctl " + in_quotes(key) + " is not allowed as it conflicts with the OCI \"hostname\" field");
+        if (!ns || !find_ns(config, *ns)) c.fail(p, "sysctl " + in_quotes(key) + " is not in a separate kernel namespace");
     }
 }
 
@@ -196,3 +189,20 @@ void validate_linux(const Checker& c, const Config& config)
 }
 
 }  // namespace berth::spec::detail
+
+namespace berth::spec {
+
+std::optional<NamespaceType> sysctl_namespace(std::string_view key)
+{
+    static constexpr std::string_view ipc[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+                                               "kernel.sem",    "kernel.shmall", "kernel.shmmax",
+                                               "kernel.shmmni", "kernel.shm_rmid_forced"};
+    std::string name = detail::sysctl_name(key);
+    if (std::find(std::begin(ipc), std::end(ipc), name) != std::end(ipc) || name.starts_with("fs.mqueue."))
+        return NamespaceType::ipc;
+    if (name.starts_with("net.")) return NamespaceType::network;
+    if (name == "kernel.domainname" || name == "kernel.hostname") return NamespaceType::uts;
+    return std::nullopt;
+}
+
+}  // namespace berth::spec

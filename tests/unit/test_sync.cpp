@@ -60,6 +60,23 @@ TEST_CASE("sync: the peer closing reads as 0, a send to it fails", "[sync]")
     CHECK(errno == EPIPE);
 }
 
+// The init fails right after berth's `go` while berth already sent the next message: the init
+// exits with it unread, which resets the connection; its failure must still reach berth.
+TEST_CASE("sync: a failure sent before the peer exits survives the reset of unread messages", "[sync]")
+{
+    auto [a, b] = seqpacket_pair();
+    REQUIRE(sync_send(a.get(), SyncType::cgroup_ready));  // never read by b
+    Failure f;
+    f.set(EINVAL, "sysctl net.ipv4.ip_forward: write");
+    REQUIRE(sync_send_failure(b.get(), f));
+    b.reset();
+    SyncMsg m;
+    REQUIRE(sync_recv(a.get(), m) == 1);
+    CHECK(m.type == SyncType::error);
+    CHECK(m.failure.err == EINVAL);
+    CHECK(sync_recv(a.get(), m) == 0);
+}
+
 TEST_CASE("sync: a message carries an fd that works on the other side", "[sync]")
 {
     auto [a, b] = seqpacket_pair();

@@ -13,6 +13,7 @@
 #include "berth/cgroups/manager.hpp"
 #include "berth/linux/devices.hpp"
 #include "berth/linux/mounts.hpp"
+#include "berth/linux/sysctl.hpp"
 #include "berth/runtime/process_plan.hpp"
 #include "berth/spec/config.hpp"
 #include "berth/util/fd.hpp"
@@ -43,6 +44,8 @@ struct ContainerPlan {
     // Host identity
     std::optional<std::string> hostname;
     std::optional<std::string> domainname;
+    // linux.sysctl, in key order; written once the namespaces exist (os::apply_sysctls).
+    std::vector<os::SysctlSetting> sysctls;
 
     // Root filesystem
     std::string rootfs;                 // absolute host path

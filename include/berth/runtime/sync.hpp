@@ -16,8 +16,9 @@
 //                                  opened as host root in the init's
 //                                  mount namespace
 //  4  parent        go             ids mapped (or none to map)          init: becomes root in its user ns,
-//                                                                       cgroup ns if born in its cgroup,
-//                                                                       keyring, names, rootfs mounts
+//                                                                       sysctls, cgroup ns if born in its
+//                                                                       cgroup, keyring, names, rootfs
+//                                                                       mounts
 //  5  parent        cgroup_ready   init is in its cgroup, oom_score_adj init (after its mounts): cgroup ns
 //                                  written                              if not made yet
 //  6  init          hooks(fd?)     mounts done, before pivot_root;      runs createRuntime hooks (runtime

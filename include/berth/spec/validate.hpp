@@ -20,4 +20,9 @@ void validate_process(const Process& process, std::string_view source, std::stri
 // "RLIMIT_CPU" -> RLIMIT_CPU ... "RLIMIT_RTTIME" -> RLIMIT_RTTIME (the <sys/resource.h> values).
 std::optional<int> rlimit_from_name(std::string_view name);
 
+// The namespace a sysctl key lives in, by runc's rules: IPC for kernel.msg*, kernel.sem,
+// kernel.shm* and fs.mqueue.*; network for net.*; UTS for kernel.domainname and
+// kernel.hostname. nullopt: the host's, never settable from a container.
+std::optional<NamespaceType> sysctl_namespace(std::string_view key);
+
 }  // namespace berth::spec
