@@ -75,6 +75,9 @@ struct ParentPlan {
     std::string gid_map;
     std::optional<int> oom_score_adj;
     std::vector<std::pair<std::string, std::string>> net_devices;  // host name -> name inside
+    // linux.seccomp.listenerPath/listenerMetadata: where the notify fd goes (with a listener).
+    std::string seccomp_listener_path;
+    std::string seccomp_listener_metadata;
 };
 
 struct Plan {
