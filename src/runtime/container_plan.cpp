@@ -208,7 +208,7 @@ Plan build_plan(const spec::Config& c, const PlanInputs& in, const Logger& log)
     Fd root(::open(in.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     out.process = build_process_plan(p, ProcessSource{}, root.get(), in.preserve_fds, log);
     if (l.seccomp) {
-        out.process.seccomp = plan_seccomp(*l.seccomp, out.process, log);
+        out.process.seccomp = plan_seccomp(*l.seccomp, out.process, in.seccomp_cache_dir, log);
         if (out.process.seccomp->listener()) {
             out.parent.seccomp_listener_path = l.seccomp->listener_path;
             out.parent.seccomp_listener_metadata = l.seccomp->listener_metadata;

@@ -186,6 +186,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     in.preserve_fds = opts.preserve_fds;
     in.cgroup_mode = cg.mode();
     in.hierarchies = cg.hierarchies();
+    in.seccomp_cache_dir = path_join(ctx.store.root(), "~seccomp");  // "~": never a container id
     Plan plan = build_plan(config, in, ctx.log);
     ContainerPlan& cp = plan.container;
     plan.process.finalize_pointers();

@@ -1,6 +1,6 @@
 // linux.seccomp: names and validation, the translation to BPF (checked by loading the program in
-// a forked child: no privilege needed with no_new_privs), load flags, and the listener
-// message.
+// a forked child: no privilege needed with no_new_privs), load flags, the compiled-filter
+// cache, and the listener message.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -361,21 +361,101 @@ TEST_CASE("seccomp: the plan decides when the filter goes in", "[seccomp]")
     spec::Seccomp s = profile({{"defaultAction", "SCMP_ACT_ALLOW"}});
     runtime::ProcessPlan p;
     p.no_new_privileges = true;
-    CHECK_FALSE(runtime::plan_seccomp(s, p, log).before_identity);
+    CHECK_FALSE(runtime::plan_seccomp(s, p, "", log).before_identity);
     p.no_new_privileges = false;
     p.identity.uid = 0;  // keeps all of berth's capabilities
-    CHECK_FALSE(runtime::plan_seccomp(s, p, log).before_identity);
+    CHECK_FALSE(runtime::plan_seccomp(s, p, "", log).before_identity);
     p.caps.present = true;
     p.caps.effective = uint64_t{1} << 21;  // CAP_SYS_ADMIN
-    CHECK_FALSE(runtime::plan_seccomp(s, p, log).before_identity);
+    CHECK_FALSE(runtime::plan_seccomp(s, p, "", log).before_identity);
     p.caps.effective = uint64_t{1} << 5;
-    CHECK(runtime::plan_seccomp(s, p, log).before_identity);
+    CHECK(runtime::plan_seccomp(s, p, "", log).before_identity);
     // NOTIFY on sendmsg would block the init's own hand-over of the listener fd.
     spec::Seccomp bad = profile({{"defaultAction", "SCMP_ACT_ALLOW"},
                                  {"listenerPath", "/l"},
                                  {"syscalls", {{{"names", {"mkdir", "sendmsg"}}, {"action", "SCMP_ACT_NOTIFY"}}}}});
-    CHECK_THROWS_WITH(runtime::plan_seccomp(bad, p, log),
+    CHECK_THROWS_WITH(runtime::plan_seccomp(bad, p, "", log),
                       Catch::StartsWith("config.json: .linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for sendmsg"));
+}
+
+TEST_CASE("seccomp: compiled filters are cached and checked before use", "[seccomp]")
+{
+    TempDir tmp;
+    std::string dir = tmp.path + "/~seccomp";
+    json j = {{"defaultAction", "SCMP_ACT_ERRNO"},
+              {"architectures", {"SCMP_ARCH_X86_64"}},
+              {"syscalls", {{{"names", {"read", "write"}}, {"action", "SCMP_ACT_ALLOW"}}}}};
+    spec::Seccomp s = profile(j);
+    std::string key = runtime::seccomp_cache_key(s);
+    // Deterministic, and every field that shapes the program changes it.
+    CHECK(key == runtime::seccomp_cache_key(profile(j)));
+    for (auto edit : std::vector<std::function<void(json&)>>{
+             [](json& x) { x["defaultErrnoRet"] = 1; }, [](json& x) { x["architectures"] = json::array(); },
+             [](json& x) { x["syscalls"][0]["names"][1] = "writev"; }, [](json& x) { x["syscalls"][0]["errnoRet"] = 1; },
+             [](json& x) { x["syscalls"][0]["args"] = {arg(0, "SCMP_CMP_EQ", 1)}; }}) {
+        json other = j;
+        edit(other);
+        CHECK(runtime::seccomp_cache_key(profile(other)) != key);
+    }
+    CHECK_THAT(key, Catch::Contains("libseccomp " + os::seccomp_library_version()));
+
+    runtime::SeccompCache cache(dir);
+    CHECK_FALSE(cache.load(key));
+    Logger log;
+    auto bpf = os::compile_seccomp(s, "config.json: .linux.seccomp", log);
+    cache.store(key, bpf);
+    struct stat st;
+    REQUIRE(::stat(cache.path_for(key).c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    REQUIRE(::stat(dir.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0700);
+    auto back = cache.load(key);
+    REQUIRE(back);
+    REQUIRE(back->size() == bpf.size());
+    CHECK(std::memcmp(back->data(), bpf.data(), bpf.size() * sizeof bpf[0]) == 0);
+    // Another key never gets this program, even if it lands on the same file.
+    std::string other_key = runtime::seccomp_cache_key(profile({{"defaultAction", "SCMP_ACT_ALLOW"}}));
+    write_file_atomic(cache.path_for(other_key), read_file(cache.path_for(key)), 0600);
+    CHECK_FALSE(cache.load(other_key));
+
+    std::string good = read_file(cache.path_for(key));
+    auto rejected = [&](const std::string& content, unsigned mode = 0600) {
+        ::unlink(cache.path_for(key).c_str());
+        write_file_atomic(cache.path_for(key), content, mode);
+        ::chmod(cache.path_for(key).c_str(), mode);
+        return !cache.load(key);
+    };
+    CHECK_FALSE(rejected(good));
+    std::string flipped = good;
+    flipped[flipped.size() - 3] ^= 0x01;  // one bit of the program
+    CHECK(rejected(flipped));
+    std::string other_profile = good;
+    other_profile[good.size() - bpf.size() * sizeof bpf[0] - 2] ^= 0x01;  // one bit of the stored key
+    CHECK(rejected(other_profile));
+    CHECK(rejected(good.substr(0, good.size() - sizeof bpf[0])));  // truncated
+    CHECK(rejected(good + std::string(sizeof bpf[0], '\0')));       // extended
+    CHECK(rejected(std::string(good.size(), '\0')));
+    CHECK(rejected(good, 0644));  // others could read it: not ours as written
+    ::unlink(cache.path_for(key).c_str());
+    REQUIRE(::symlink("/etc/passwd", cache.path_for(key).c_str()) == 0);
+    CHECK_FALSE(cache.load(key));
+    ::unlink(cache.path_for(key).c_str());
+
+    // plan_seccomp compiles once, then reads the cache.
+    std::FILE* out = std::tmpfile();
+    REQUIRE(out);
+    Logger dbg(::fileno(out));
+    dbg.open("", LogFormat::text, true);
+    runtime::ProcessPlan proc;
+    proc.no_new_privileges = true;
+    auto first = runtime::plan_seccomp(s, proc, dir, dbg);
+    auto second = runtime::plan_seccomp(s, proc, dir, dbg);
+    REQUIRE(first.bpf.size() == second.bpf.size());
+    CHECK(std::memcmp(first.bpf.data(), second.bpf.data(), first.bpf.size() * sizeof first.bpf[0]) == 0);
+    char buf[2048] = {};
+    REQUIRE(::pread(::fileno(out), buf, sizeof buf - 1, 0) > 0);
+    std::fclose(out);
+    CHECK_THAT(std::string(buf), Catch::Contains("seccomp: compiled ") && Catch::Contains(" instructions from " + cache.path_for(key)));
 }
 
 TEST_CASE("seccomp: the listener gets the container process state and the fd", "[seccomp]")

@@ -95,6 +95,7 @@ struct PlanInputs {
     int preserve_fds = 0;
     cgroups::Mode cgroup_mode = cgroups::Mode::unified;
     std::vector<cgroups::Hierarchy> hierarchies;  // empty when cgroups are disabled
+    std::string seccomp_cache_dir;                // compiled seccomp filters; empty: no cache
 };
 
 // linux.resources.devices in order, with runc's default allow list (cgroups/devices.hpp)
