@@ -6,6 +6,7 @@
 #include "berth/linux/capabilities.hpp"
 #include "berth/linux/mount_options.hpp"
 #include "berth/linux/process_attrs.hpp"
+#include "berth/linux/seccomp.hpp"
 #include "berth/spec/config.hpp"
 #include "berth/spec/version.hpp"
 #include "berth_commit.h"
@@ -15,6 +16,28 @@
 namespace berth::cli {
 
 namespace {
+
+// What berth compiles (linux/seccomp.hpp's tables), and what this libseccomp and kernel take.
+nlohmann::ordered_json seccomp_features()
+{
+    nlohmann::ordered_json s;
+    s["enabled"] = true;
+    auto names = [](const auto& table) {
+        std::vector<std::string_view> out;
+        for (const auto& entry : table) out.push_back(entry.first);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    s["actions"] = names(os::seccomp_action_names);
+    s["operators"] = names(os::seccomp_operator_names);
+    s["archs"] = os::seccomp_supported_archs();
+    s["knownFlags"] = names(os::seccomp_flag_names);
+    std::vector<std::string_view> supported;
+    for (const auto& [name, flag] : os::seccomp_flag_names)
+        if (os::seccomp_flag_supported(flag)) supported.push_back(name);
+    s["supportedFlags"] = supported;
+    return s;
+}
 
 // runtime-spec features.md: only what berth really does today.
 nlohmann::ordered_json features()
@@ -31,7 +54,7 @@ nlohmann::ordered_json features()
     l["namespaces"] = namespaces;
     l["capabilities"] = os::capability_names();
     l["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}};
-    l["seccomp"] = {{"enabled", false}};
+    l["seccomp"] = seccomp_features();
     l["apparmor"] = {{"enabled", false}};
     l["selinux"] = {{"enabled", false}};
     l["intelRdt"] = {{"enabled", false}};

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 
+#include "berth/runtime/seccomp_plan.hpp"
 #include "berth/spec/validate.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
@@ -219,6 +220,13 @@ Plan build_plan(const spec::Config& c, const PlanInputs& in, const Logger& log)
     plan.cwd = p.cwd;
     Fd root(::open(in.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     out.process = build_process_plan(p, ProcessSource{}, root.get(), in.preserve_fds, log);
+    if (l.seccomp) {
+        out.process.seccomp = plan_seccomp(*l.seccomp, out.process, in.seccomp_cache_dir, log);
+        if (out.process.seccomp->listener()) {
+            out.parent.seccomp_listener_path = l.seccomp->listener_path;
+            out.parent.seccomp_listener_metadata = l.seccomp->listener_metadata;
+        }
+    }
     out.parent.oom_score_adj = p.oom_score_adj;
     for (const auto& [host, dev] : l.net_devices) out.parent.net_devices.emplace_back(host, dev.name);
     if (l.personality) out.process.personality = *os::personality_domain(l.personality->domain);

@@ -42,6 +42,27 @@ bool wait_for_start(const StartGate& gate, Failure& f) noexcept
     }
 }
 
+// Loads the filter and hands a listener's fd to berth (handshake steps 8-9). Every system call
+// after this one is filtered: what berth's init still makes (sendmsg, close, recvmsg here; the uid
+// and capability calls when loaded before them; close_range, fcntl, prctl, sendmsg for
+// "ready", read on the exec fifo, execve) must be allowed by the profile, as runc's are.
+bool apply_seccomp(const os::SeccompProgram& p, int sync, Failure& f) noexcept
+{
+    int notify_fd = -1;
+    if (!os::load_seccomp(p, &notify_fd, f)) return false;
+    if (notify_fd < 0) return true;
+    bool sent = sync_send(sync, SyncType::seccomp_fd, 0, notify_fd);
+    int err = errno;
+    ::close(notify_fd);  // close-on-exec anyway; berth holds its own copy now
+    if (!sent) return f.set(err, "send the seccomp notify fd to berth");
+    // Step 9: nothing of the container runs before the listener has the fd.
+    SyncMsg m;
+    int r = sync_recv(sync, m);
+    if (r <= 0) return f.set(r < 0 ? errno : EPIPE, "wait for berth to serve the seccomp listener");
+    if (m.type != SyncType::go) return f.set(EPROTO, "unexpected message %u from berth", static_cast<unsigned>(m.type));
+    return true;
+}
+
 }  // namespace
 
 void fail_child(int sync_fd, const Failure& f) noexcept
@@ -62,6 +83,10 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
     if (plan.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         fail_child(sync, (f.set(errno, "prctl PR_SET_NO_NEW_PRIVS"), f));
     if (!enter_cwd(plan, f)) fail_child(sync, f);
+    // seccomp needs no_new_privs or CAP_SYS_ADMIN: without either after the capabilities are
+    // set, the filter goes in while berth still holds them (runc does the same).
+    const auto& seccomp = plan.seccomp;
+    if (seccomp && seccomp->before_identity && !apply_seccomp(*seccomp, sync, f)) fail_child(sync, f);
     if (!os::apply_identity_and_caps(plan.identity, plan.caps, f)) fail_child(sync, f);
     ::umask(plan.umask.value_or(022));
     char exe[PATH_MAX];
@@ -69,8 +94,11 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
     if (!os::prepare_fds_for_exec(plan.preserve_fds, f)) fail_child(sync, f);
     // In its cgroup by now: the affinity the process keeps (execCPUAffinity.final).
     if (plan.cpus_final && !os::apply_affinity(*plan.cpus_final, f)) fail_child(sync, f);
-    // The security profile is applied here, seccomp last (issue: security profile).
     ::prctl(PR_SET_PDEATHSIG, 0);
+    // The rest of the security profile goes here (issue: security profile); seccomp last, so
+    // the profile filters as few of berth's own calls as possible. It is in before "ready":
+    // a filter the kernel refuses fails `create`, not a later `start`.
+    if (seccomp && !seccomp->before_identity && !apply_seccomp(*seccomp, sync, f)) fail_child(sync, f);
     if (!sync_send(sync, SyncType::ready)) ::_exit(1);
     if (!wait_for_start(gate, f)) fail_child(sync, f);
     ::execve(exe, plan.argv.data(), plan.envp.data());

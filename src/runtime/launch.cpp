@@ -22,6 +22,7 @@
 #include "berth/runtime/container.hpp"
 #include "berth/runtime/container_init.hpp"
 #include "berth/runtime/container_plan.hpp"
+#include "berth/runtime/seccomp_listener.hpp"
 #include "berth/runtime/supported.hpp"
 #include "berth/runtime/sync.hpp"
 #include "berth/spec/parse.hpp"
@@ -186,10 +187,10 @@ void write_id_maps(pid_t pid, const ParentPlan& plan, const Trace& trace)
     });
 }
 
-SyncMsg expect(int fd, const char* waiting_for, const Trace& trace)
+SyncMsg expect(int fd, const char* waiting_for, const Trace& trace, Fd* received = nullptr)
 {
     SyncMsg m;
-    int r = sync_recv(fd, m);
+    int r = sync_recv(fd, m, received);
     if (r < 0) throw_errno(std::string("read from container init while ") + waiting_for);
     if (r == 0) throw Error(std::string("container init exited while ") + waiting_for);
     if (m.type == SyncType::error) throw failure_error(m.failure);
@@ -289,6 +290,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     in.preserve_fds = opts.preserve_fds;
     in.cgroup_mode = cg.mode();
     in.hierarchies = cg.hierarchies();
+    in.seccomp_cache_dir = path_join(ctx.store.root(), "~seccomp");  // "~": never a container id
     Plan plan = build_plan(config, in, ctx.log);
     ContainerPlan& cp = plan.container;
     trace([&] { return describe_namespaces(cp); });
@@ -382,10 +384,20 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     // While the init builds its rootfs: keep the config with the container (exec, update,
     // events and hooks read it later, whatever happens to the bundle).
     dir.write_config(b.config_text);
-    SyncMsg ready = expect(parent_end.get(), "setting up the container", trace);
+    Fd notify_fd;
+    SyncMsg ready = expect(parent_end.get(), "setting up the container", trace, &notify_fd);
     if (ready.type == SyncType::hooks) {
         // Step 6-7: createRuntime hooks run here, once the hooks work sets pause_before_pivot.
         send_or_report(parent_end.get(), SyncType::resume, trace);
+        ready = expect(parent_end.get(), "setting up the container", trace, &notify_fd);
+    }
+    if (ready.type == SyncType::seccomp_fd) {
+        // Step 8: the init waits until the listener has the fd.
+        if (!notify_fd) throw Error("container init sent no seccomp notify fd");
+        ContainerProcessState st{opts.id, init, bundle, config.annotations, plan.parent.seccomp_listener_metadata};
+        send_to_seccomp_listener(plan.parent.seccomp_listener_path, container_process_state_json(st), notify_fd.get());
+        notify_fd.reset();
+        send_or_report(parent_end.get(), SyncType::go, trace);  // step 9
         ready = expect(parent_end.get(), "setting up the container", trace);
     }
     if (ready.type != SyncType::ready) throw Error("container init sent an unexpected message");

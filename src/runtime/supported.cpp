@@ -36,7 +36,6 @@ void check_process(const spec::Process& p)
 
 void check_linux(const spec::Linux& l, const Logger& log)
 {
-    if (l.seccomp) unsupported(".linux.seccomp", "seccomp");
     if (!l.mount_label.empty()) unsupported(".linux.mountLabel", "SELinux mount labels");
     if (l.intel_rdt) {
         if (!path_exists("/sys/fs/resctrl/schemata"))

@@ -5,6 +5,7 @@
 #include "berth/linux/mount_options.hpp"
 #include "berth/linux/netdev.hpp"
 #include "berth/linux/process_attrs.hpp"
+#include "berth/linux/seccomp.hpp"
 #include "berth/linux/sysctl.hpp"
 #include "berth/spec/validate.hpp"
 #include "validate_util.hpp"
@@ -120,15 +121,47 @@ void check_device_rules(const Checker& c, const Resources& r)
     }
 }
 
+// errnoRet travels in the 16 data bits of a seccomp return value.
+void check_errno_ret(const Checker& c, const std::string& p, std::optional<uint32_t> ret)
+{
+    if (ret && *ret > 0xffff) c.fail(p, "must be at most 65535");
+}
+
+// Names against the tables berth compiles from (linux/seccomp.hpp).
 void check_seccomp(const Checker& c, const Seccomp& s)
 {
+    auto action = os::seccomp_action_from_name(s.default_action);
+    if (!action) c.fail(".linux.seccomp.defaultAction", "unknown action " + in_quotes(s.default_action));
+    // The filter's default would also catch the calls the init makes before execve, with
+    // nobody yet holding the listener's fd.
+    if (action == os::SeccompAction::notify) c.fail(".linux.seccomp.defaultAction", "SCMP_ACT_NOTIFY cannot be the default action");
+    check_errno_ret(c, ".linux.seccomp.defaultErrnoRet", s.default_errno_ret);
+    for (size_t i = 0; i < s.architectures.size(); ++i)
+        if (!os::seccomp_arch_from_name(s.architectures[i]))
+            c.fail(item(".linux.seccomp.architectures", i), "unknown architecture " + in_quotes(s.architectures[i]));
+    for (size_t i = 0; i < s.flags.size(); ++i)
+        if (!os::seccomp_flag_from_name(s.flags[i]))
+            c.fail(item(".linux.seccomp.flags", i), "unknown flag " + in_quotes(s.flags[i]));
+    bool notify = false;
     for (size_t i = 0; i < s.syscalls.size(); ++i) {
+        const SeccompSyscall& call = s.syscalls[i];
         std::string p = item(".linux.seccomp.syscalls", i);
-        if (s.syscalls[i].names.empty()) c.fail(field(p, "names"), "must not be empty");
-        const auto& args = s.syscalls[i].args;
-        for (size_t j = 0; j < args.size(); ++j)
-            if (args[j].index >= 6) c.fail(field(item(field(p, "args"), j), "index"), "must be less than 6");
+        if (call.names.empty()) c.fail(field(p, "names"), "must not be empty");
+        for (size_t k = 0; k < call.names.size(); ++k)
+            if (call.names[k].empty()) c.fail(item(field(p, "names"), k), "empty syscall name");
+        auto a = os::seccomp_action_from_name(call.action);
+        if (!a) c.fail(field(p, "action"), "unknown action " + in_quotes(call.action));
+        if (a == os::SeccompAction::notify) notify = true;
+        check_errno_ret(c, field(p, "errnoRet"), call.errno_ret);
+        for (size_t j = 0; j < call.args.size(); ++j) {
+            std::string ap = item(field(p, "args"), j);
+            if (call.args[j].index >= 6) c.fail(field(ap, "index"), "must be less than 6");
+            if (!os::seccomp_operator_from_name(call.args[j].op))
+                c.fail(field(ap, "op"), "unknown operator " + in_quotes(call.args[j].op));
+        }
     }
+    if (notify && s.listener_path.empty())
+        c.fail(".linux.seccomp.listenerPath", "required when a rule uses SCMP_ACT_NOTIFY");
 }
 
 void check_paths(const Checker& c, std::string_view path, const std::vector<std::string>& paths)

@@ -443,9 +443,13 @@ procs_rooted_in() {
 		awk -v w="$want" '$1 == w { split($2, p, "/"); print p[3] }'
 }
 
+# state_entries — what $ROOT holds besides berth's cache of compiled seccomp filters
+# ($ROOT/~seccomp: no container's, since no valid id contains '~').
+state_entries() { ls -A "$ROOT" 2>/dev/null | grep -vx '~seccomp'; }
+
 # root_is_empty — no container state left in $ROOT.
 root_is_empty() {
-	[[ ! -d "$ROOT" ]] || [[ -z "$(ls -A "$ROOT")" ]] ||
+	[[ ! -d "$ROOT" ]] || [[ -z "$(state_entries)" ]] ||
 		fail "state left under --root $ROOT:" "$(ls -lA "$ROOT")"
 }
 
@@ -613,13 +617,13 @@ common_teardown() {
 		[[ "$pid" =~ ^[1-9][0-9]*$ ]] && pids+=("$pid")
 	done < <(rt list --format json 2>/dev/null | jq -r '.[]? | "\(.id) \(.pid)"' 2>/dev/null)
 	for id in "$ROOT"/* "$ROOT"/.[!.]*; do
-		[[ -e "$id" ]] && todo[${id##*/}]=1
+		[[ -e "$id" && "${id##*/}" != '~seccomp' ]] && todo[${id##*/}]=1
 	done
 	for id in "${!todo[@]}"; do
 		rt delete -f "$id" >/dev/null 2>&1 || true
 	done
-	if [[ -d "$ROOT" && -n "$(ls -A "$ROOT")" ]]; then
-		problems+=("delete -f left state under $ROOT: $(ls -A "$ROOT" | tr '\n' ' ')")
+	if [[ -d "$ROOT" && -n "$(state_entries)" ]]; then
+		problems+=("delete -f left state under $ROOT: $(state_entries | tr '\n' ' ')")
 	fi
 
 	# Container processes that outlived delete -f (by init pid and marker).

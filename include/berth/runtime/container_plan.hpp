@@ -83,6 +83,9 @@ struct ParentPlan {
     std::string gid_map;
     std::optional<int> oom_score_adj;
     std::vector<std::pair<std::string, std::string>> net_devices;  // host name -> name inside
+    // linux.seccomp.listenerPath/listenerMetadata: where the notify fd goes (with a listener).
+    std::string seccomp_listener_path;
+    std::string seccomp_listener_metadata;
 };
 
 struct Plan {
@@ -100,6 +103,7 @@ struct PlanInputs {
     int preserve_fds = 0;
     cgroups::Mode cgroup_mode = cgroups::Mode::unified;
     std::vector<cgroups::Hierarchy> hierarchies;  // empty when cgroups are disabled
+    std::string seccomp_cache_dir;                // compiled seccomp filters; empty: no cache
 };
 
 // linux.resources.devices in order, with runc's default allow list (cgroups/devices.hpp)

@@ -10,6 +10,7 @@
 
 #include "berth/linux/process_attrs.hpp"
 #include "berth/linux/process_setup.hpp"
+#include "berth/linux/seccomp.hpp"
 #include "berth/spec/config.hpp"
 #include "berth/spec/defaults.hpp"
 #include "berth/util/log.hpp"
@@ -36,9 +37,11 @@ struct ProcessPlan {
     std::optional<os::MemPolicy> mempolicy;    // linux.memoryPolicy (create only)
     std::optional<cpu_set_t> cpus_initial;     // set by berth on the new process right after clone
     std::optional<cpu_set_t> cpus_final;       // set by the process itself right before execve
-    // Where finish_process() will apply the rest of the security profile (seccomp filter,
-    // AppArmor profile, SELinux label), between the capabilities and execve. Until that
-    // lands, check_supported() refuses configs that set them, so no field is silently dropped.
+    // The seccomp filter, compiled to BPF by berth (plan_seccomp); the init only loads it.
+    std::optional<os::SeccompProgram> seccomp;
+    // Where finish_process() will apply the rest of the security profile (AppArmor profile,
+    // SELinux label), between the capabilities and execve. Until that lands,
+    // check_supported() refuses configs that set them, so no field is silently dropped.
 
     // Fills argv/envp from args/env. Call once the plan sits where the child will read it.
     void finalize_pointers();

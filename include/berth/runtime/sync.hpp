@@ -25,15 +25,21 @@
 //                                  only when plan.pause_before_pivot    ns), then sends resume
 //  7  parent        resume         (6) answered                         init: createContainer hooks,
 //                                                                       pivot_root, process step
-//  8  init          ready          process set up, waiting to start     records state "created" (create)
+//  8  init          seccomp_fd(fd) it loaded a seccomp filter with a     hands fd and the container process
+//                                  listener (SCMP_ACT_NOTIFY rules);    state to the listener at
+//                                  fd is the notify fd                  listenerPath (seccomp_listener.hpp)
+//  9  parent        go             the listener has the fd              init: finishes the process step
+// 10  init          ready          process set up, waiting to start     records state "created" (create)
 //                                                                       or "running" (run)
 //  -  init          error(failure) any step failed; the init exits      throws the failure with context
 //  -  (EOF)                        execve closed the socket (CLOEXEC)   run: the container runs
 //
 // Steps 1-3 happen only in a two-stage start; without one, 1 and 3 are skipped. 3a happens
-// only in a user namespace, where the init may not reach a bind source itself. A failure in
-// any step replaces the rest of the sequence. The parent drives its side from launch.cpp
-// (launch()), the init its side from container_init.cpp (run_container_init()).
+// only in a user namespace, where the init may not reach a bind source itself. 8-9 only with a
+// seccomp listener (9: a `run` has no exec fifo to hold the process back until the listener
+// is served). A failure in any step replaces the rest of the sequence. The parent drives
+// its side from launch.cpp (launch()), the init its side from container_init.cpp
+// (run_container_init()) and finish_process.cpp (steps 8-10).
 #pragma once
 #include <sys/types.h>
 
@@ -54,6 +60,7 @@ enum class SyncType : uint32_t {
     ready,         // init -> parent: set up; waits on the exec fifo (create) or execs (run)
     error,         // child -> parent: `failure` says what went wrong
     mount_source,  // parent -> init: `pid` is an index into plan.mounts, the fd its bind source
+    seccomp_fd,    // init -> parent: carries the seccomp notify fd for the listener
 };
 
 struct SyncMsg {
