@@ -18,10 +18,7 @@ setup_file() {
 	[[ -e /var/lib/containers ]] && touch "$PM_DIR/had-var-lib-containers"
 	cat >"$PM_DIR/containers.conf" <<-EOF
 		[containers]
-		default_sysctls = []
 		netns = "none"
-		# berth has no seccomp yet: a config with a profile fails, as it must.
-		seccomp_profile = "unconfined"
 		[engine]
 		cgroup_manager = "cgroupfs"
 		events_logger = "file"
@@ -68,6 +65,18 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	grep -Eq '^[0-9]+:pids:/libpod_parent/libpod-[0-9a-f]{64}$' <<<"$output" ||
 		grep -Eq '^0::/libpod_parent/libpod-[0-9a-f]{64}$' <<<"$output"
 	grep -q "^CapInh:	0000000000000000" <<<"$output"
+}
+
+# podman's default seccomp profile (containers-common's, converted by podman) and sysctls
+# from its command line, in the container's network and IPC namespaces.
+@test "podman: its default seccomp profile, and --sysctl" {
+	run --separate-stderr pm run --rm "${ULIMITS[@]}" --sysctl net.ipv4.ping_group_range="0 0" --sysctl kernel.shmmax=4242 \
+		localhost/berth-bb:latest \
+		sh -c 'grep -E "^Seccomp(_filters)?:" /proc/self/status; cat /proc/sys/net/ipv4/ping_group_range /proc/sys/kernel/shmmax'
+	[ "$status" -eq 0 ] || fail "status $status: $stderr"
+	[[ "$output" == *$'Seccomp:\t2'* ]] || fail "output: $output"
+	[[ "$output" == *$'Seccomp_filters:\t1'* ]] || fail "output: $output"
+	[[ "$output" == *$'0\t0\n4242'* ]] || fail "sysctls: $output"
 }
 
 @test "podman: exit status, and 127 for a missing executable (from the runtime's message)" {
