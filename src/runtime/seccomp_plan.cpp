@@ -198,8 +198,10 @@ os::SeccompProgram plan_seccomp(const spec::Seccomp& s, const ProcessPlan& proce
     prog.before_identity = !process.no_new_privileges && !keeps_sys_admin(process);
     auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] {
-        return std::to_string(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count()) +
-               " us";
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.3f ms",
+                      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        return std::string(buf);
     };
     std::string key;
     std::optional<SeccompCache> cache;

@@ -304,9 +304,15 @@ TEST_CASE("seccomp: load flags", "[seccomp]")
     CHECK(flags({{"defaultAction", "SCMP_ACT_ALLOW"}, {"listenerPath", "/l"}, {"syscalls", {notify}}}) ==
           SECCOMP_FILTER_FLAG_NEW_LISTENER);
     CHECK(flags({{"defaultAction", "SCMP_ACT_ALLOW"}, {"listenerPath", "/l"}, {"syscalls", {notify}},
-                 {"flags", {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}}}) ==
-          (SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH |
-           SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV));
+                 {"flags", {"SECCOMP_FILTER_FLAG_TSYNC"}}}) ==
+          (SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH));
+    json killable = {{"defaultAction", "SCMP_ACT_ALLOW"}, {"listenerPath", "/l"}, {"syscalls", {notify}},
+                     {"flags", {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}}};
+    if (os::seccomp_flag_supported(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV))  // Linux >= 5.19
+        CHECK(flags(killable) == (SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV));
+    else
+        CHECK_THROWS_WITH(flags(killable), "config.json: .linux.seccomp.flags[0]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV "
+                                           "is not supported by the running kernel");
     // Without a listener WAIT_KILLABLE_RECV means nothing (and the kernel would refuse it).
     CHECK(flags({{"defaultAction", "SCMP_ACT_ALLOW"}, {"flags", {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}}}) == 0);
     // The flags load: a child with TSYNC and LOG runs under the filter.
