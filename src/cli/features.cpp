@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "berth/linux/capabilities.hpp"
+#include "berth/linux/lsm.hpp"
 #include "berth/linux/mount_options.hpp"
 #include "berth/linux/process_attrs.hpp"
 #include "berth/linux/seccomp.hpp"
@@ -55,8 +56,11 @@ nlohmann::ordered_json features()
     l["capabilities"] = os::capability_names();
     l["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}};
     l["seccomp"] = seccomp_features();
-    l["apparmor"] = {{"enabled", false}};
-    l["selinux"] = {{"enabled", false}};
+    // Enabled only where a config asking for them would run: the host's LSM is on (and for
+    // SELinux, berth was built with libselinux).
+    os::LsmSupport lsms = os::probe_lsms();
+    l["apparmor"] = {{"enabled", lsms.apparmor}};
+    l["selinux"] = {{"enabled", lsms.selinux}};
     l["intelRdt"] = {{"enabled", false}};
     l["netDevices"] = {{"enabled", true}};
     l["memoryPolicy"] = {{"modes", os::mempolicy_mode_names()}, {"flags", os::mempolicy_flag_names()}};

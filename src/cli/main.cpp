@@ -1,6 +1,7 @@
 // berth: an OCI runtime with runc's command line.
 #include <iostream>
 
+#include "berth/linux/seccomp.hpp"
 #include "berth/util/args.hpp"
 #include "berth/util/error.hpp"
 #include "berth_commit.h"
@@ -13,7 +14,9 @@ namespace {
 
 std::string version_text()
 {
-    return std::string("berth version ") + BERTH_VERSION + "\ncommit: " + BERTH_COMMIT + "\nspec: " + BERTH_SPEC_VERSION;
+    // Lines as runc prints them; engines read the first, people the library.
+    return std::string("berth version ") + BERTH_VERSION + "\ncommit: " + BERTH_COMMIT + "\nspec: " + BERTH_SPEC_VERSION +
+           "\nlibseccomp: " + berth::os::seccomp_library_version();
 }
 
 }  // namespace

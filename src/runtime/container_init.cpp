@@ -145,9 +145,16 @@ bool pause_for_hooks(const ContainerPlan& plan, int sync_fd, Failure& f) noexcep
 }
 
 // Everything between the namespaces and the process step; false with f set on failure.
-bool container_step(ContainerPlan& plan, int sync_fd, Failure& f) noexcept
+// `label_attr` gets the exec label's attr file when the process has a label.
+bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd, Fd& label_attr, Failure& f) noexcept
 {
     if (!enter_namespaces(plan, sync_fd, f)) return false;
+    // Now the init is the task that will exec (a two-stage start forked it), and /proc is still
+    // the host's: the attr file cannot be one the container's mounts provide.
+    if (process.exec_label) {
+        label_attr.reset(os::open_exec_label_attr(process.exec_label->lsm, f));
+        if (!label_attr) return false;
+    }
     // A session of its own, so the init has no controlling terminal: not even the one berth
     // was started from, which the container would otherwise share (its signals, its job
     // control). A terminal of the container's own (process.terminal) comes later, as runc's.
@@ -183,8 +190,11 @@ void run_container_init(ContainerPlan& container, const ProcessPlan& process, co
     if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail_child(gate.sync_fd, (f.set(errno, "prctl PR_SET_DUMPABLE"), f));
     // Until berth has seen us ready, dying with it beats lingering half set up.
     if (!container.two_stage) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (!container_step(container, gate.sync_fd, f)) fail_child(gate.sync_fd, f);
-    finish_process(process, gate);
+    Fd label_attr;
+    if (!container_step(container, process, gate.sync_fd, label_attr, f)) fail_child(gate.sync_fd, f);
+    StartGate g = gate;
+    g.label_attr_fd = label_attr.get();
+    finish_process(process, g);
 }
 
 }  // namespace berth::runtime

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 
+#include "berth/runtime/lsm_plan.hpp"
 #include "berth/runtime/seccomp_plan.hpp"
 #include "berth/spec/validate.hpp"
 #include "berth/util/error.hpp"
@@ -212,14 +213,18 @@ Plan build_plan(const spec::Config& c, const PlanInputs& in, const Logger& log)
     plan_sysctls(l, plan);
     os::parse_propagation(l.rootfs_propagation, plan.rootfs_propagation);
     plan_mounts(c, in, plan);
+    const spec::Process& p = *c.process;  // check_supported() refused a config without one
+    os::LsmSupport lsms;
+    if (!l.mount_label.empty() || !p.apparmor_profile.empty() || !p.selinux_label.empty()) lsms = os::probe_lsms();
+    apply_mount_label(l.mount_label, lsms, plan.mounts);
     plan_devices(l, plan);
     plan.masked_paths = l.masked_paths;
     plan.readonly_paths = l.readonly_paths;
 
-    const spec::Process& p = *c.process;  // check_supported() refused a config without one
     plan.cwd = p.cwd;
     Fd root(::open(in.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     out.process = build_process_plan(p, ProcessSource{}, root.get(), in.preserve_fds, log);
+    out.process.exec_label = plan_exec_label(p.apparmor_profile, p.selinux_label, "config.json: .process", lsms);
     if (l.seccomp) {
         out.process.seccomp = plan_seccomp(*l.seccomp, out.process, in.seccomp_cache_dir, log);
         if (out.process.seccomp->listener()) {

@@ -85,6 +85,9 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
     if (!enter_cwd(plan, f)) fail_child(sync, f);
     // seccomp needs no_new_privs or CAP_SYS_ADMIN: without either after the capabilities are
     // set, the filter goes in while berth still holds them (runc does the same).
+    // The exec label while berth still holds its capabilities (changing one's own exec label
+    // may need them); the kernel refuses a profile or context it does not know here, in create.
+    if (plan.exec_label && !os::write_exec_label(gate.label_attr_fd, *plan.exec_label, f)) fail_child(sync, f);
     const auto& seccomp = plan.seccomp;
     if (seccomp && seccomp->before_identity && !apply_seccomp(*seccomp, sync, f)) fail_child(sync, f);
     if (!os::apply_identity_and_caps(plan.identity, plan.caps, f)) fail_child(sync, f);

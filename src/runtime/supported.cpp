@@ -30,13 +30,10 @@ void check_hooks(const spec::Config& c)
 void check_process(const spec::Process& p)
 {
     if (p.terminal) unsupported(".process.terminal", "a terminal (process.terminal: true)");
-    if (!p.apparmor_profile.empty()) unsupported(".process.apparmorProfile", "AppArmor");
-    if (!p.selinux_label.empty()) unsupported(".process.selinuxLabel", "SELinux labels");
 }
 
 void check_linux(const spec::Linux& l, const Logger& log)
 {
-    if (!l.mount_label.empty()) unsupported(".linux.mountLabel", "SELinux mount labels");
     if (l.intel_rdt) {
         if (!path_exists("/sys/fs/resctrl/schemata"))
             throw Error("config.json: .linux.intelRdt: Intel RDT is not available on this host (no resctrl "

@@ -17,4 +17,5 @@ load helpers
 	[[ "${lines[0]}" =~ ^berth\ version\ [0-9]+\.[0-9]+ ]] || fail "--version: $output"
 	grep -q '^commit: ' <<<"$output" || fail "no commit line: $output"
 	grep -qE '^spec: [0-9]+\.[0-9]+' <<<"$output" || fail "no spec line: $output"
+	grep -qE '^libseccomp: [0-9]+\.[0-9]+\.[0-9]+$' <<<"$output" || fail "no libseccomp line: $output"
 }

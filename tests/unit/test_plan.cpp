@@ -184,7 +184,9 @@ TEST_CASE("unsupported fields fail with their path instead of being ignored", "[
     CHECK_THAT(msg([](auto& j) { j["hooks"]["prestart"] = {{{"path", "/bin/true"}}}; }), Catch::Contains(".hooks.prestart"));
     CHECK(msg([](auto& j) { j["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_ALLOW"}}; }) == "no error");
     CHECK(msg([](auto& j) { j["linux"]["sysctl"] = {{"net.ipv4.ip_forward", "1"}}; }) == "no error");
-    CHECK_THAT(msg([](auto& j) { j["process"]["apparmorProfile"] = "x"; }), Catch::Contains(".process.apparmorProfile"));
+    CHECK(msg([](auto& j) { j["process"]["apparmorProfile"] = "x"; }) == "no error");  // lsm_plan's, at plan time
+    CHECK_THAT(msg([](auto& j) { j["linux"]["timeOffsets"] = {{"monotonic", {{"secs", 1}}}}; }),
+               Catch::Contains(".linux.timeOffsets"));
     CHECK_THAT(msg([](auto& j) { j["mounts"][1]["options"].push_back("idmap"); }),
                Catch::Contains(".mounts[1].options") && Catch::Contains("idmap"));
     CHECK_THAT(msg([](auto& j) {

@@ -10,6 +10,7 @@
 
 #include "berth/linux/process_attrs.hpp"
 #include "berth/linux/process_setup.hpp"
+#include "berth/linux/lsm.hpp"
 #include "berth/linux/seccomp.hpp"
 #include "berth/spec/config.hpp"
 #include "berth/spec/defaults.hpp"
@@ -39,9 +40,9 @@ struct ProcessPlan {
     std::optional<cpu_set_t> cpus_final;       // set by the process itself right before execve
     // The seccomp filter, compiled to BPF by berth (plan_seccomp); the init only loads it.
     std::optional<os::SeccompProgram> seccomp;
-    // Where finish_process() will apply the rest of the security profile (AppArmor profile,
-    // SELinux label), between the capabilities and execve. Until that lands,
-    // check_supported() refuses configs that set them, so no field is silently dropped.
+    // The AppArmor profile or SELinux label the kernel gives the process at execve
+    // (lsm_plan.hpp); written through StartGate::label_attr_fd.
+    std::optional<os::ExecLabel> exec_label;
 
     // Fills argv/envp from args/env. Call once the plan sits where the child will read it.
     void finalize_pointers();
