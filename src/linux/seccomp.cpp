@@ -201,6 +201,11 @@ std::vector<struct sock_filter> compile_seccomp(const spec::Seccomp& s, const st
                                 s.default_errno_ret);
     Ctx ctx(::seccomp_init(def));
     if (!ctx) throw Error(where + ".defaultAction: libseccomp refused " + s.default_action);
+    // A binary tree of syscall numbers instead of libseccomp's default linear list: the kernel
+    // simulates the filter for every syscall number when it loads it (its action cache), so the
+    // load costs filter length x syscalls; podman's profile loaded in 0.9 ms as a list.
+    if (int rc = ::seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2); rc < 0)
+        throw Error(where + ": libseccomp: binary tree optimization: " + errno_text(-rc));
     add_architectures(ctx.get(), s, where);
     for (size_t i = 0; i < s.syscalls.size(); ++i) {
         const auto& call = s.syscalls[i];

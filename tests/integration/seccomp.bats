@@ -6,28 +6,8 @@
 
 load helpers
 
-# containers-common's seccomp.json in runtime-spec's form, converted as containers/common does
-# for one host: the archMap entry of the native architecture with its sub-architectures, and
-# only the syscall groups whose includes/excludes (arches, caps of the bounding set) match.
-# $arch is Go's name of the architecture, $native libseccomp's, $caps the bounding set.
-PODMAN_TO_OCI='
-def has($x): any(.[]; . == $x);
-{
-  defaultAction,
-  architectures: ([.archMap[]? | select(.architecture == $native) | [.architecture] + (.subArchitectures // [])] | add // []),
-  syscalls: [
-    .syscalls[]
-    | select(((.includes.arches // []) | length == 0) or ((.includes.arches // []) | has($arch)))
-    | select((.excludes.arches // []) | has($arch) | not)
-    | select((.includes.caps // []) | all(. as $c | $caps | has($c)))
-    | select((.excludes.caps // []) | any(. as $c | $caps | has($c)) | not)
-    | select(.includes.minKernel == null)
-    | {names, action}
-      + (if .errnoRet != null then {errnoRet} else {} end)
-      + (if (.args // []) | length > 0 then {args} else {} end)
-  ]
-}
-+ (if .defaultErrnoRet != null then {defaultErrnoRet} else {} end)'
+# podman-seccomp.jq: containers-common's profile in runtime-spec's form, for this host.
+PODMAN_TO_OCI="$BATS_TEST_DIRNAME/podman-seccomp.jq"
 
 PODMAN_PROFILE=/usr/share/containers/seccomp.json
 
@@ -41,7 +21,7 @@ podman_profile() {
 	*) skip "no conversion for $(uname -m)" ;;
 	esac
 	jq -c --arg arch "$goarch" --arg native "$native" \
-		--argjson caps '["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]' "$PODMAN_TO_OCI" "$PODMAN_PROFILE"
+		--argjson caps '["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]' -f "$PODMAN_TO_OCI" "$PODMAN_PROFILE"
 }
 
 # set_seccomp JSON — .linux.seccomp = JSON
