@@ -35,6 +35,7 @@ void add_create_flags(CLI::App& sub, runtime::CreateOptions& o);
 void add_create(CLI::App& app, Action& action);
 void add_start(CLI::App& app, Action& action);
 void add_run(CLI::App& app, Action& action);
+void add_exec(CLI::App& app, Action& action);
 void add_state(CLI::App& app, Action& action);
 void add_kill(CLI::App& app, Action& action);
 void add_delete(CLI::App& app, Action& action);

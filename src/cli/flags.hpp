@@ -18,5 +18,7 @@ struct FlagNames {
 };
 
 FlagNames flag_names(const CLI::App& app);
+// The options of `app` itself that take a value, spelled as on the command line.
+std::set<std::string> options_with_value(const CLI::App& app);
 
 }  // namespace berth::cli

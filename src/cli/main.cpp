@@ -52,6 +52,7 @@ int main(int argc, char** argv)
     add_create(app, action);
     add_start(app, action);
     add_run(app, action);
+    add_exec(app, action);
     add_state(app, action);
     add_kill(app, action);
     add_delete(app, action);
@@ -66,8 +67,9 @@ int main(int argc, char** argv)
     // The single-dash spellings and the global flags that take a value come from the options
     // registered above.
     const FlagNames flags = flag_names(app);
-    std::vector<std::string> args(argv + 1, argv + argc);
-    args = normalize_single_dash(args, flags.long_names);
+    const std::vector<std::string> raw(argv + 1, argv + argc);
+    std::vector<std::string> args = normalize_single_dash(raw, flags.long_names);
+    args = end_exec_options(raw, args, flags.global_with_value, options_with_value(*app.get_subcommand("exec")));
     // An unknown command fails even with --help: engines probe `checkpoint --help` and take
     // exit status 0 as "supported".
     std::string command = find_command(args, flags.global_with_value);

@@ -71,12 +71,18 @@ spec::Config Container::config() const
     return spec::parse_config(dir_.read_config(), std::string(state::config_file));
 }
 
+Fd Container::init_pidfd() const
+{
+    if (rec_.pid <= 0) return Fd();
+    Fd pidfd(os::pidfd_open(rec_.pid));
+    if (!pidfd || !state::init_alive(rec_, state::read_proc_info(rec_.pid))) return Fd();
+    return pidfd;
+}
+
 bool Container::signal_init(int sig) const
 {
-    if (rec_.pid <= 0) return false;
-    Fd pidfd(os::pidfd_open(rec_.pid));
+    Fd pidfd = init_pidfd();
     if (!pidfd) return false;
-    if (!state::init_alive(rec_, state::read_proc_info(rec_.pid))) return false;
     if (os::pidfd_send_signal(pidfd.get(), sig) < 0) {
         if (errno == ESRCH) return false;
         throw_errno("signal container init " + std::to_string(rec_.pid));

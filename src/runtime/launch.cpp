@@ -22,6 +22,9 @@
 #include "berth/runtime/container.hpp"
 #include "berth/runtime/container_init.hpp"
 #include "berth/runtime/container_plan.hpp"
+#include "berth/runtime/foreground.hpp"
+#include "berth/runtime/handshake.hpp"
+#include "berth/runtime/own_binary.hpp"
 #include "berth/runtime/seccomp_listener.hpp"
 #include "berth/runtime/supported.hpp"
 #include "berth/runtime/sync.hpp"
@@ -44,44 +47,11 @@ std::string absolute(const std::string& path)
     return buf;
 }
 
-Error failure_error(const Failure& f)
-{
-    std::string m(f.msg);
-    if (f.err) m += ": " + errno_text(f.err);
-    return Error(std::move(m), f.err);
-}
-
 void check_preserved_fds(int n)
 {
     for (int fd = 3; fd < 3 + n; ++fd)
         if (::fcntl(fd, F_GETFD) < 0) throw Error("--preserve-fds " + std::to_string(n) + ": fd " + std::to_string(fd) + " is not open");
 }
-
-// Signals the container waits on while berth run is in the foreground. SIGCHLD tells us it ended.
-sigset_t forwarded_signals()
-{
-    sigset_t set;
-    ::sigfillset(&set);
-    for (int s : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS}) ::sigdelset(&set, s);
-    return set;
-}
-
-// --debug: one line per step of the create path, "<run|create> <id>: <step>". The message is
-// built only when debugging.
-class Trace {
-public:
-    Trace(const Logger& log, const char* verb, const std::string& id) : log_(log), verb_(verb), id_(id) {}
-    template <class MakeMessage>
-    void operator()(MakeMessage&& make) const
-    {
-        log_.debug_lazy([&] { return std::string(verb_) + " " + id_ + ": " + make(); });
-    }
-
-private:
-    const Logger& log_;
-    const char* verb_;
-    const std::string& id_;
-};
 
 std::string joined(const std::vector<std::string>& words)
 {
@@ -185,33 +155,6 @@ void write_id_maps(pid_t pid, const ParentPlan& plan, const Trace& trace)
         return "id maps of " + std::to_string(pid) + " written: uid_map " + one_line(plan.uid_map) + "; gid_map " +
                one_line(plan.gid_map);
     });
-}
-
-SyncMsg expect(int fd, const char* waiting_for, const Trace& trace, Fd* received = nullptr)
-{
-    SyncMsg m;
-    int r = sync_recv(fd, m, received);
-    if (r < 0) throw_errno(std::string("read from container init while ") + waiting_for);
-    if (r == 0) throw Error(std::string("container init exited while ") + waiting_for);
-    if (m.type == SyncType::error) throw failure_error(m.failure);
-    trace([&] {
-        return std::string("handshake: received ") + sync_type_name(m.type) +
-               (m.type == SyncType::init_pid ? " " + std::to_string(m.pid) : "");
-    });
-    return m;
-}
-
-// A send fails when the init has died; its last words are then waiting in the socket.
-void send_or_report(int fd, SyncType type, const Trace& trace)
-{
-    if (sync_send(fd, type)) {
-        trace([&] { return std::string("handshake: sent ") + sync_type_name(type); });
-        return;
-    }
-    int err = errno;
-    SyncMsg m;
-    if (sync_recv(fd, m) > 0 && m.type == SyncType::error) throw failure_error(m.failure);
-    throw_errno(err, "signal container init");
 }
 
 // Handshake step 3a: in a user namespace the init may be unable to reach a bind source (a
@@ -431,32 +374,6 @@ void write_pid_file(const std::string& path, pid_t pid)
     with_context("write pid file " + path, [&] { write_file_atomic(path, std::to_string(pid)); });
 }
 
-int wait_foreground(pid_t init)
-{
-    sigset_t set = forwarded_signals();
-    Fd sfd(::signalfd(-1, &set, SFD_CLOEXEC));
-    if (!sfd) throw_errno("signalfd");
-    for (;;) {
-        // Reap first: SIGCHLD may have arrived before signalfd existed.
-        int status;
-        pid_t w;
-        while ((w = ::waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
-            if (w != init) continue;  // orphans re-parented to us (subreaper) are reaped silently
-            if (WIFEXITED(status)) return WEXITSTATUS(status);
-            if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-        }
-        if (w < 0 && errno == ECHILD) return 255;  // init is not our child any more: should not happen
-        struct signalfd_siginfo si;
-        ssize_t n = ::read(sfd.get(), &si, sizeof si);
-        if (n != static_cast<ssize_t>(sizeof si)) {
-            if (n < 0 && errno == EINTR) continue;
-            throw_errno("read signalfd");
-        }
-        if (si.ssi_signo == SIGCHLD) continue;
-        ::kill(init, static_cast<int>(si.ssi_signo));
-    }
-}
-
 // The bundle's config, read once, parsed and checked for fields berth cannot honour yet.
 Bundle load_bundle(const Context& ctx, const CreateOptions& opts)
 {
@@ -468,32 +385,13 @@ Bundle load_bundle(const Context& ctx, const CreateOptions& opts)
     return b;
 }
 
-// SECURITY.md #1: while the init is berth's image, a process that can see it in a pid
-// namespace may hold /proc/<pid>/exe and write berth's binary through it later. After
-// `create` the init waits for `start` indefinitely, and other containers may join its pid
-// namespace meanwhile (pods do); a `run` without a new pid namespace shares one with others.
-// Those run from a read-only mount of berth's binary (one execveat, this command starts over
-// there). A `run` with a new pid namespace needs none: nothing else is in that namespace
-// before the init's execve, which follows its setup at once, and only the engine that runs
-// it could make another container join it that early.
-void protect_own_binary(const Context& ctx, const spec::Config& config, bool for_run)
-{
-    bool new_pid_ns = false;
-    if (config.linux)
-        for (const auto& ns : config.linux->namespaces)
-            if (ns.type == spec::NamespaceType::pid && ns.path.empty()) new_pid_ns = true;
-    if (for_run && new_pid_ns) return;
-    if (!ctx.self_argv) throw Error("cannot run from a read-only mount of berth's own binary: no argv");
-    if (!os::run_from_readonly_self(ctx.self_argv)) throw_errno("run from a read-only mount of berth's own binary");
-}
-
 }  // namespace
 
 void create_container(const Context& ctx, const CreateOptions& opts)
 {
     with_context("create " + opts.id, [&] {
         Bundle b = load_bundle(ctx, opts);
-        protect_own_binary(ctx, b.config, false);
+        protect_own_binary(ctx, own_binary_reachable(b.config, false));
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
         Launched l = launch(ctx, opts, false, dir, rollback, b);
@@ -511,7 +409,7 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
     pid_t init = 0;
     with_context("run " + opts.id, [&] {
         Bundle b = load_bundle(ctx, opts);
-        protect_own_binary(ctx, b.config, true);
+        protect_own_binary(ctx, own_binary_reachable(b.config, true));
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
         // SIGCHLD and the forwarded signals stay pending from here until the wait loop reads

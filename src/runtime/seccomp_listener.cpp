@@ -18,7 +18,7 @@ std::string container_process_state_json(const ContainerProcessState& s)
     nlohmann::ordered_json state;
     state["ociVersion"] = spec::oci_version;
     state["id"] = s.id;
-    state["status"] = "creating";
+    state["status"] = s.status;
     state["pid"] = s.pid;
     state["bundle"] = s.bundle;
     if (!s.annotations.empty()) state["annotations"] = s.annotations;

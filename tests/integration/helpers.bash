@@ -337,6 +337,14 @@ set_args() {
 
 writable_rootfs() { update_config '.root.readonly = false'; }
 
+# add_caps CAP... — into the bounding, effective and permitted sets.
+add_caps() {
+	local c
+	for c in "$@"; do
+		update_config '.process.capabilities |= (.bounding += [$c] | .effective += [$c] | .permitted += [$c])' --arg c "$c"
+	done
+}
+
 # ---------------------------------------------------------------------------
 # Containers
 # ---------------------------------------------------------------------------

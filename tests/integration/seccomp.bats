@@ -27,14 +27,6 @@ podman_profile() {
 # set_seccomp JSON — .linux.seccomp = JSON
 set_seccomp() { update_config '.linux.seccomp = $s' --argjson s "$1"; }
 
-# add_caps CAP... — into the bounding, effective and permitted sets.
-add_caps() {
-	local c
-	for c in "$@"; do
-		update_config '.process.capabilities |= (.bounding += [$c] | .effective += [$c] | .permitted += [$c])' --arg c "$c"
-	done
-}
-
 @test "seccomp: the filter is in place: Seccomp 2, one filter" {
 	set_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["kexec_load"], "action": "SCMP_ACT_ERRNO"}]}'
 	set_args cat /proc/self/status

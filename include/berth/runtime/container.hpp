@@ -10,6 +10,7 @@
 #include "berth/state/container_dir.hpp"
 #include "berth/state/record.hpp"
 #include "berth/state/status.hpp"
+#include "berth/util/fd.hpp"
 
 namespace berth::runtime {
 
@@ -34,6 +35,8 @@ public:
     // The config.json the container was created from, parsed (exec, update, events, hooks).
     spec::Config config() const;
 
+    // A pidfd of the init, taken while its start time still matches; empty when it is gone.
+    Fd init_pidfd() const;
     // Signals the init through a pidfd taken while its start time still matches, so a pid the
     // kernel has handed to another process is never signalled. False when the init is gone.
     bool signal_init(int sig) const;

@@ -16,6 +16,7 @@ struct ContainerProcessState {
     std::string bundle;
     std::map<std::string, std::string> annotations;
     std::string metadata;  // listenerMetadata
+    std::string status = "creating";  // the container's: "running" (or "created") for an exec
 };
 
 // {"ociVersion", "fds": ["seccompFd"], "pid", "metadata", "state": {"ociVersion", "id",

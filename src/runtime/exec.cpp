@@ -1,0 +1,244 @@
+#include "berth/runtime/exec.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "berth/linux/syscalls.hpp"
+#include "berth/runtime/container.hpp"
+#include "berth/runtime/exec_init.hpp"
+#include "berth/runtime/foreground.hpp"
+#include "berth/runtime/handshake.hpp"
+#include "berth/runtime/lsm_plan.hpp"
+#include "berth/runtime/own_binary.hpp"
+#include "berth/runtime/seccomp_listener.hpp"
+#include "berth/runtime/seccomp_plan.hpp"
+#include "berth/spec/parse.hpp"
+#include "berth/state/files.hpp"
+#include "berth/state/proc_info.hpp"
+#include "berth/util/file.hpp"
+
+namespace berth::runtime {
+
+namespace {
+
+// The namespaces of the init that differ from berth's own. setns() through a pidfd joins a
+// set of them at once, the user namespace first; joining one's own user namespace is an error.
+int namespaces_of(pid_t init)
+{
+    static const std::pair<int, const char*> kinds[] = {
+        {CLONE_NEWUSER, "user"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWUTS, "uts"},       {CLONE_NEWNET, "net"},
+        {CLONE_NEWPID, "pid"},   {CLONE_NEWNS, "mnt"},  {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWTIME, "time"}};
+    std::string base = "/proc/" + std::to_string(init) + "/ns/";
+    int flags = 0;
+    for (const auto& [flag, name] : kinds) {
+        struct stat theirs, ours;
+        if (::stat((base + name).c_str(), &theirs) < 0) {
+            if (errno == ENOENT) continue;  // a kernel without this namespace type
+            throw_errno("stat " + base + name);
+        }
+        if (::stat((std::string("/proc/self/ns/") + name).c_str(), &ours) < 0) throw_errno(std::string("stat /proc/self/ns/") + name);
+        if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev) flags |= flag;
+    }
+    return flags;
+}
+
+// The clone and, in a pid namespace, the process it forked: killed unless commit() is called.
+class ExecRollback {
+public:
+    ExecRollback() = default;
+    ExecRollback(const ExecRollback&) = delete;
+    ExecRollback& operator=(const ExecRollback&) = delete;
+    ~ExecRollback()
+    {
+        if (committed_) return;
+        if (process_ > 0) ::kill(process_, SIGKILL);
+        if (child_ > 0) {
+            ::kill(child_, SIGKILL);
+            ::waitpid(child_, nullptr, 0);
+        }
+        if (process_ > 0 && process_ != child_) ::waitpid(process_, nullptr, __WALL | WNOHANG);
+    }
+    void set_child(pid_t p) { child_ = process_ = p; }
+    void set_process(pid_t p) { process_ = p; }
+    void child_reaped() { child_ = 0; }
+    void commit() { committed_ = true; }
+
+private:
+    pid_t child_ = 0;
+    pid_t process_ = 0;
+    bool committed_ = false;
+};
+
+void check_status(const Container& c, bool ignore_paused)
+{
+    using state::Status;
+    switch (c.status()) {
+    case Status::created:
+    case Status::running: return;
+    case Status::paused:
+        if (ignore_paused) return;
+        throw Error("cannot exec in a paused container (use --ignore-paused to override)");
+    case Status::creating: throw Error("cannot exec in a container that is still being created");
+    case Status::stopped: break;
+    }
+    throw Error("cannot exec in a stopped container");
+}
+
+struct Prepared {
+    ProcessPlan plan;
+    std::string listener_path, listener_metadata;
+};
+
+Prepared prepare(const Context& ctx, const ExecOptions& o, const spec::Config& config, const ExecProcess& ep,
+                 pid_t init)
+{
+    Prepared out;
+    // HOME from the container's /etc/passwd, read inside the init's root.
+    Fd root(::open(("/proc/" + std::to_string(init) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    out.plan = build_process_plan(ep.process, ep.source, root.get(), o.preserve_fds, ctx.log);
+    const auto& p = ep.process;
+    os::LsmSupport lsms;
+    if (!p.apparmor_profile.empty() || !p.selinux_label.empty()) lsms = os::probe_lsms();
+    out.plan.exec_label = plan_exec_label(p.apparmor_profile, p.selinux_label, ep.source.file + ": " + ep.source.path, lsms);
+    // The container's seccomp profile holds for every process in it, as with runc.
+    if (config.linux && config.linux->seccomp) {
+        const auto& s = *config.linux->seccomp;
+        out.plan.seccomp = plan_seccomp(s, out.plan, path_join(ctx.store.root(), "~seccomp"), ctx.log);
+        if (out.plan.seccomp->listener()) {
+            out.listener_path = s.listener_path;
+            out.listener_metadata = s.listener_metadata;
+        }
+    }
+    return out;
+}
+
+void check_preserved_fds(int n)
+{
+    for (int fd = 3; fd < 3 + n; ++fd)
+        if (::fcntl(fd, F_GETFD) < 0) throw Error("--preserve-fds " + std::to_string(n) + ": fd " + std::to_string(fd) + " is not open");
+}
+
+}  // namespace
+
+int exec_in_container(const Context& ctx, const ExecOptions& o)
+{
+    protect_own_binary(ctx, true);  // the process is berth's image inside a running container
+    const Trace trace(ctx.log, "exec", o.id);
+    pid_t pid = 0;
+    with_context("exec " + o.id, [&] {
+        check_preserved_fds(o.preserve_fds);
+        if (!o.console_socket.empty()) throw Error("--console-socket: terminals are not supported by berth yet");
+        std::optional<std::string> file_text;
+        if (!o.process_file.empty())
+            file_text = with_context("--process", [&] { return read_regular_file(o.process_file, spec::max_config_size); });
+        Container c = Container::open(ctx, o.id);
+        check_status(c, o.ignore_paused);
+        bool paused = c.status() == state::Status::paused;
+        spec::Config config = c.config();
+        ExecProcess ep = exec_process(o, *config.process, file_text);
+        if (ep.process.terminal)
+            throw Error(ep.source.file + ": " + ep.source.path + ".terminal: terminals are not supported by berth yet");
+        Fd init = c.init_pidfd();
+        if (!init) throw Error("cannot exec in a stopped container");
+        const pid_t init_pid = c.record().pid;
+        Prepared prep = prepare(ctx, o, config, ep, init_pid);
+        ProcessPlan& plan = prep.plan;
+        plan.finalize_pointers();
+
+        ExecJoin join;
+        join.init_pidfd = init.get();
+        int all = namespaces_of(init_pid);
+        // The pid may have been reused while the links were read: the start time says.
+        if (!state::init_alive(c.record(), state::read_proc_info(init_pid))) throw Error("cannot exec in a stopped container");
+        join.late_flags = all & (CLONE_NEWNS | CLONE_NEWCGROUP);
+        join.early_flags = all & ~join.late_flags;
+        join.fork = all & (CLONE_NEWPID | CLONE_NEWTIME);
+        trace([&] {
+            char hex[16];
+            std::snprintf(hex, sizeof hex, "%#x", static_cast<unsigned>(all));
+            return "init " + std::to_string(init_pid) + ", joins its namespaces " + hex + " (clone flags)" +
+                   (join.fork ? " (forks into its pid namespace)" : "") + (paused ? ", container paused" : "");
+        });
+
+        cgroups::Manager* cg = c.cgroup();
+        // v2: born in the container's cgroup. Not while it is frozen: a frozen intermediate
+        // would never report the process it forks.
+        Fd cgroup_dir;
+        if (cg && cg->mode() == cgroups::Mode::unified && !paused && !cg->hierarchies().empty())
+            cgroup_dir = open_or_throw(cg->hierarchies().front().host_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        int sv[2];
+        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) throw_errno("socketpair");
+        Fd parent_end(sv[0]), child_end(sv[1]);
+        if (!o.detach) {
+            // The process outlives the intermediate; as its subreaper berth can wait for it.
+            if (join.fork && ::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) throw_errno("become subreaper");
+            sigset_t set = forwarded_signals();
+            ::sigprocmask(SIG_BLOCK, &set, nullptr);
+        }
+        ExecRollback rollback;
+        pid_t child = os::clone_process(0, cgroup_dir.get());
+        if (child < 0) throw_errno("clone");
+        if (child == 0) {
+            parent_end.reset();
+            ::close(c.dir().dirfd());  // the state dir's lock: this copy is never destroyed
+            sigset_t none;
+            ::sigemptyset(&none);
+            ::sigprocmask(SIG_SETMASK, &none, nullptr);
+            run_exec_init(join, plan, child_end.get());
+        }
+        rollback.set_child(child);
+        child_end.reset();
+        if (plan.cpus_initial && ::sched_setaffinity(child, sizeof(cpu_set_t), &*plan.cpus_initial) < 0)
+            throw_errno("set the initial CPU affinity (execCPUAffinity.initial)");
+        pid = child;
+        if (join.fork) {
+            pid = expect(parent_end.get(), "joining the container's namespaces", trace).pid;
+            rollback.set_process(pid);
+            ::waitpid(child, nullptr, 0);
+            rollback.child_reaped();
+        }
+        if (cg && !cgroup_dir) cg->add_process(pid);
+        if (ep.process.oom_score_adj)
+            with_context("set oom_score_adj", [&] {
+                write_file("/proc/" + std::to_string(pid) + "/oom_score_adj", std::to_string(*ep.process.oom_score_adj));
+            });
+        send_or_report(parent_end.get(), SyncType::cgroup_ready, trace);
+        if (paused) {
+            // Frozen with its cgroup until `resume`: it goes on from there.
+            trace([&] { return "process " + std::to_string(pid) + " waits in the paused container"; });
+        } else {
+            Fd notify_fd;
+            SyncMsg m = expect(parent_end.get(), "setting up the process", trace, &notify_fd);
+            if (m.type == SyncType::seccomp_fd) {
+                if (!notify_fd) throw Error("the process sent no seccomp notify fd");
+                ContainerProcessState st{o.id, pid, c.record().bundle, c.record().annotations, prep.listener_metadata,
+                                         std::string(state::to_string(c.status()))};
+                send_to_seccomp_listener(prep.listener_path, container_process_state_json(st), notify_fd.get());
+                notify_fd.reset();
+                send_or_report(parent_end.get(), SyncType::go, trace);
+                m = expect(parent_end.get(), "setting up the process", trace);
+            }
+            if (m.type != SyncType::ready) throw Error("the process sent an unexpected message");
+            // EOF: execve succeeded (the socket is close-on-exec); a message: it failed.
+            SyncMsg last;
+            if (sync_recv(parent_end.get(), last) > 0 && last.type == SyncType::error) throw failure_error(last.failure);
+            trace([&] { return "process " + std::to_string(pid) + " exec'd " + plan.args.front(); });
+        }
+        if (!o.pid_file.empty())
+            with_context("write pid file " + o.pid_file, [&] { write_file_atomic(o.pid_file, std::to_string(pid)); });
+        rollback.commit();
+    });
+    if (o.detach) return 0;
+    return wait_foreground(pid);
+}
+
+}  // namespace berth::runtime
