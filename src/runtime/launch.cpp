@@ -44,13 +44,6 @@ std::string absolute(const std::string& path)
     return buf;
 }
 
-Error failure_error(const Failure& f)
-{
-    std::string m(f.msg);
-    if (f.err) m += ": " + errno_text(f.err);
-    return Error(std::move(m), f.err);
-}
-
 void check_preserved_fds(int n)
 {
     for (int fd = 3; fd < 3 + n; ++fd)
