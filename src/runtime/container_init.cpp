@@ -1,6 +1,6 @@
 // The init's side of the handshake (sync.hpp), in order: namespaces, setsid, bind sources, go,
 // user-namespace root, sysctls, cgroup namespace, keyring, names, mounts, cgroup_ready,
-// [hooks pause], pivot_root, process step.
+// [hooks pause], createContainer hooks, pivot_root, process step.
 #include "berth/runtime/container_init.hpp"
 
 #include <linux/keyctl.h>
@@ -15,8 +15,11 @@
 
 #include "berth/linux/syscalls.hpp"
 #include "berth/linux/sysctl.hpp"
+#include "berth/runtime/hook_exec.hpp"
 #include "berth/runtime/rootfs_setup.hpp"
 #include "berth/runtime/sync.hpp"
+
+extern char** environ;
 
 namespace berth::runtime {
 
@@ -169,6 +172,10 @@ bool container_step(ContainerPlan& plan, int sync_fd, Failure& f) noexcept
     if (!wait_for(sync_fd, SyncType::cgroup_ready, f)) return false;
     if (!plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) return false;
     if (!pause_for_hooks(plan, sync_fd, f)) return false;
+    // createContainer hooks: in the container's namespaces, and before pivot_root, so that their
+    // path resolves in berth's tree, as the runtime-spec says. The pid they get is ours as the
+    // container's pid namespace sees it, as runc sends.
+    if (!run_hooks(plan.create_container_hooks, ::getpid(), environ, f)) return false;
     return enter_rootfs(plan, root.get(), f);
 }
 
@@ -184,7 +191,9 @@ void run_container_init(ContainerPlan& container, const ProcessPlan& process, co
     // Until berth has seen us ready, dying with it beats lingering half set up.
     if (!container.two_stage) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (!container_step(container, gate.sync_fd, f)) fail_child(gate.sync_fd, f);
-    finish_process(process, gate);
+    StartGate with_hooks = gate;
+    with_hooks.start_hooks = &container.start_container_hooks;
+    finish_process(process, with_hooks);
 }
 
 }  // namespace berth::runtime

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "berth/runtime/hook_exec.hpp"
 #include "berth/runtime/sync.hpp"
 
 namespace berth::runtime {
@@ -63,6 +64,19 @@ bool apply_seccomp(const os::SeccompProgram& p, int sync, Failure& f) noexcept
     return true;
 }
 
+// After `create` returned nobody listens on the socket any more; stderr is all we have.
+// (`run` is still listening and reports it.)
+[[noreturn]] void fail_after_start(const StartGate& gate, const Failure& f) noexcept
+{
+    if (gate.exec_fifo >= 0) {
+        char line[sizeof f.msg + 64];
+        int n = f.err ? std::snprintf(line, sizeof line, "berth: %s: %s\n", f.msg, std::strerror(f.err))
+                      : std::snprintf(line, sizeof line, "berth: %s\n", f.msg);
+        if (n > 0) (void)!::write(2, line, static_cast<size_t>(n));
+    }
+    fail_child(gate.sync_fd, f);
+}
+
 }  // namespace
 
 void fail_child(int sync_fd, const Failure& f) noexcept
@@ -101,16 +115,12 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
     if (seccomp && !seccomp->before_identity && !apply_seccomp(*seccomp, sync, f)) fail_child(sync, f);
     if (!sync_send(sync, SyncType::ready)) ::_exit(1);
     if (!wait_for_start(gate, f)) fail_child(sync, f);
+    // startContainer hooks: in the container, as its process, with its environment when they
+    // bring none (as runc), path resolved in the container.
+    if (gate.start_hooks && !run_hooks(*gate.start_hooks, ::getpid(), plan.envp.data(), f)) fail_after_start(gate, f);
     ::execve(exe, plan.argv.data(), plan.envp.data());
     f.set(errno, "exec %s", exe);
-    if (gate.exec_fifo >= 0) {
-        // After `create` returned nobody listens on the socket any more; stderr is all we have.
-        // (`run` is still listening and reports it.)
-        char line[sizeof f.msg + 64];
-        int n = std::snprintf(line, sizeof line, "berth: %s: %s\n", f.msg, std::strerror(f.err));
-        if (n > 0) (void)!::write(2, line, static_cast<size_t>(n));
-    }
-    fail_child(sync, f);
+    fail_after_start(gate, f);
 }
 
 }  // namespace berth::runtime

@@ -2,6 +2,7 @@
 // Every lifecycle command starts from one of these instead of repeating open -> read -> status.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "berth/cgroups/manager.hpp"
@@ -33,13 +34,16 @@ public:
     cgroups::Manager* cgroup();
     // The config.json the container was created from, parsed (exec, update, events, hooks).
     spec::Config config() const;
+    // The same, or none with a warning "<what>: <why>" when it cannot be read.
+    std::optional<spec::Config> config_or_warn(const Logger& log, std::string_view what) const;
 
     // Signals the init through a pidfd taken while its start time still matches, so a pid the
     // kernel has handed to another process is never signalled. False when the init is gone.
     bool signal_init(int sig) const;
     // Stores a new status in the record.
     void save_status(state::Status s);
-    // Removes what the container owns on the host: processes (SIGKILL), cgroup, state dir.
+    // Removes what the container owns on the host: processes (SIGKILL), cgroup, state dir;
+    // then runs the poststop hooks of the stored config (failures are warnings).
     void destroy(const Logger& log);
 
 private:
