@@ -8,6 +8,7 @@
 #include "berth/linux/mount_options.hpp"
 #include "berth/linux/process_attrs.hpp"
 #include "berth/linux/seccomp.hpp"
+#include "berth/runtime/hooks.hpp"
 #include "berth/spec/config.hpp"
 #include "berth/spec/version.hpp"
 #include "berth_commit.h"
@@ -46,7 +47,8 @@ nlohmann::ordered_json features()
     nlohmann::ordered_json j;
     j["ociVersionMin"] = "1.0.0";
     j["ociVersionMax"] = spec::oci_version;
-    j["hooks"] = nlohmann::ordered_json::array();
+    auto& hooks = j["hooks"] = nlohmann::ordered_json::array();
+    for (auto kind : runtime::hook_kinds) hooks.push_back(runtime::hook_kind_name(kind));
     j["mountOptions"] = os::known_mount_options();
     auto& l = j["linux"];
     std::vector<std::string_view> namespaces;

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "berth/linux/syscalls.hpp"
+#include "berth/runtime/hooks.hpp"
 #include "berth/spec/parse.hpp"
 #include "berth/state/files.hpp"
 #include "berth/state/proc_info.hpp"
@@ -79,6 +80,16 @@ Fd Container::init_pidfd() const
     return pidfd;
 }
 
+std::optional<spec::Config> Container::config_or_warn(const Logger& log, std::string_view what) const
+{
+    try {
+        return config();
+    } catch (const Error& e) {
+        log.warn(std::string(what) + ": " + e.message());
+        return std::nullopt;
+    }
+}
+
 bool Container::signal_init(int sig) const
 {
     Fd pidfd = init_pidfd();
@@ -100,7 +111,10 @@ void Container::save_status(state::Status s)
 void Container::destroy(const Logger& log)
 {
     log.debug_lazy([&] { return "destroy " + id() + ": init " + std::to_string(rec_.pid); });
+    // The poststop hooks come from the stored config, read before the state dir goes.
+    std::optional<spec::Config> stored;
     if (has_record_) {
+        stored = config_or_warn(log, "poststop hooks not run");
         if (signal_init(SIGKILL)) wait_init_gone(rec_);
         if (auto* cg = cgroup()) {
             // With a shared pid namespace the init's death does not take the rest along.
@@ -109,6 +123,10 @@ void Container::destroy(const Logger& log)
         }
     }
     dir_.remove();
+    // runtime.md lifecycle step 13: after the container is gone; failures are warnings.
+    if (stored)
+        run_hooks_warn_only(*stored, HookKind::poststop, hook_state(id(), "stopped", rec_.bundle, rec_.annotations), 0,
+                            log);
 }
 
 }  // namespace berth::runtime

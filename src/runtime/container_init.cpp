@@ -1,6 +1,6 @@
 // The init's side of the handshake (sync.hpp), in order: namespaces, setsid, bind sources, go,
 // user-namespace root, sysctls, cgroup namespace, keyring, names, mounts, cgroup_ready,
-// [hooks pause], pivot_root, process step.
+// [hooks pause], createContainer hooks, pivot_root, process step.
 #include "berth/runtime/container_init.hpp"
 
 #include <linux/keyctl.h>
@@ -15,8 +15,11 @@
 
 #include "berth/linux/syscalls.hpp"
 #include "berth/linux/sysctl.hpp"
+#include "berth/runtime/hook_exec.hpp"
 #include "berth/runtime/rootfs_setup.hpp"
 #include "berth/runtime/sync.hpp"
+
+extern char** environ;
 
 namespace berth::runtime {
 
@@ -176,6 +179,10 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
     if (!wait_for(sync_fd, SyncType::cgroup_ready, f)) return false;
     if (!plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) return false;
     if (!pause_for_hooks(plan, sync_fd, f)) return false;
+    // createContainer hooks: in the container's namespaces, and before pivot_root, so that their
+    // path resolves in berth's tree, as the runtime-spec says. The pid they get is ours as the
+    // container's pid namespace sees it, as runc sends.
+    if (!run_hooks(plan.create_container_hooks, ::getpid(), environ, f)) return false;
     return enter_rootfs(plan, root.get(), f);
 }
 
@@ -194,6 +201,7 @@ void run_container_init(ContainerPlan& container, const ProcessPlan& process, co
     if (!container_step(container, process, gate.sync_fd, label_attr, f)) fail_child(gate.sync_fd, f);
     StartGate g = gate;
     g.label_attr_fd = label_attr.get();
+    g.start_hooks = &container.start_container_hooks;
     finish_process(process, g);
 }
 

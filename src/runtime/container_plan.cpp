@@ -12,6 +12,7 @@
 
 #include <algorithm>
 
+#include "berth/runtime/hooks.hpp"
 #include "berth/runtime/lsm_plan.hpp"
 #include "berth/runtime/seccomp_plan.hpp"
 #include "berth/spec/validate.hpp"
@@ -197,6 +198,22 @@ std::vector<cgroups::DeviceRule> device_rules(const spec::Config& c)
     return rules;
 }
 
+namespace {
+
+// The hooks the init runs, with the state they get (hooks.hpp has the table); berth's own
+// hooks run straight from the config.
+void plan_hooks(const spec::Config& c, const PlanInputs& in, ContainerPlan& plan)
+{
+    if (!c.hooks) return;
+    plan.pause_before_pivot = !c.hooks->prestart.empty() || !c.hooks->create_runtime.empty();
+    plan.create_container_hooks =
+        prepare_hooks(c, HookKind::create_container, hook_state(in.id, "creating", in.bundle, c.annotations));
+    plan.start_container_hooks =
+        prepare_hooks(c, HookKind::start_container, hook_state(in.id, "created", in.bundle, c.annotations));
+}
+
+}  // namespace
+
 Plan build_plan(const spec::Config& c, const PlanInputs& in, const Logger& log)
 {
     Plan out;
@@ -236,7 +253,15 @@ Plan build_plan(const spec::Config& c, const PlanInputs& in, const Logger& log)
     for (const auto& [host, dev] : l.net_devices) out.parent.net_devices.emplace_back(host, dev.name);
     if (l.personality) out.process.personality = *os::personality_domain(l.personality->domain);
     if (l.memory_policy) out.process.mempolicy = memory_policy(*l.memory_policy);
+    plan_hooks(c, in, plan);
     return out;
+}
+
+void Plan::finalize_pointers()
+{
+    process.finalize_pointers();
+    container.create_container_hooks.finalize_pointers();
+    container.start_container_hooks.finalize_pointers();
 }
 
 }  // namespace berth::runtime

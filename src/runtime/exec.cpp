@@ -143,6 +143,8 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
         check_status(c, o.ignore_paused);
         bool paused = c.status() == state::Status::paused;
         spec::Config config = c.config();
+        if (paused && config.linux && config.linux->seccomp && !config.linux->seccomp->listener_path.empty())
+            throw Error("cannot exec in a paused container with a seccomp listener: berth must hand it the process's fd");
         ExecProcess ep = exec_process(o, *config.process, file_text);
         if (ep.process.terminal)
             throw Error(ep.source.file + ": " + ep.source.path + ".terminal: terminals are not supported by berth yet");
@@ -211,7 +213,11 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
             with_context("set oom_score_adj", [&] {
                 write_file("/proc/" + std::to_string(pid) + "/oom_score_adj", std::to_string(*ep.process.oom_score_adj));
             });
-        send_or_report(parent_end.get(), SyncType::cgroup_ready, trace);
+        if (!sync_send(parent_end.get(), SyncType::cgroup_ready, paused ? exec_unattended : 0)) {
+            SyncMsg last;
+            if (sync_recv(parent_end.get(), last) > 0 && last.type == SyncType::error) throw failure_error(last.failure);
+            throw_errno("signal the process");
+        }
         if (paused) {
             // Frozen with its cgroup until `resume`: it goes on from there.
             trace([&] { return "process " + std::to_string(pid) + " waits in the paused container"; });

@@ -14,13 +14,16 @@ namespace berth::runtime {
 
 namespace {
 
-bool wait_for_cgroup(int sync_fd, Failure& f) noexcept
+// `unattended`: berth will not wait for "ready" (the container is paused: this process goes on
+// when it is resumed, long after berth exec returned).
+bool wait_for_cgroup(int sync_fd, bool& unattended, Failure& f) noexcept
 {
     SyncMsg m;
     int r = sync_recv(sync_fd, m);
     if (r <= 0) return f.set(r < 0 ? errno : EPIPE, "waiting for berth");
     if (m.type != SyncType::cgroup_ready)
         return f.set(EPROTO, "unexpected message %u from berth", static_cast<unsigned>(m.type));
+    unattended = m.pid == exec_unattended;
     return true;
 }
 
@@ -50,7 +53,10 @@ void run_exec_init(const ExecJoin& join, const ProcessPlan& process, int sync_fd
         label_attr.reset(os::open_exec_label_attr(process.exec_label->lsm, f));
         if (!label_attr) fail_child(sync_fd, f);
     }
-    if (!wait_for_cgroup(sync_fd, f)) fail_child(sync_fd, f);
+    bool unattended = false;
+    if (!wait_for_cgroup(sync_fd, unattended, f)) fail_child(sync_fd, f);
+    // Failures then go to stderr: nobody reads the socket.
+    if (unattended) sync_fd = -1;
     if (join.late_flags && ::setns(join.init_pidfd, join.late_flags) < 0)
         fail_child(sync_fd, (f.set(errno, "join the container's mount namespace"), f));
     finish_process(process, StartGate{sync_fd, -1, label_attr.get()});

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "berth/runtime/hook_exec.hpp"
 #include "berth/runtime/sync.hpp"
 
 namespace berth::runtime {
@@ -63,11 +64,31 @@ bool apply_seccomp(const os::SeccompProgram& p, int sync, Failure& f) noexcept
     return true;
 }
 
+void report_on_stderr(const Failure& f) noexcept
+{
+    char line[sizeof f.msg + 64];
+    int n = f.err ? std::snprintf(line, sizeof line, "berth: %s: %s\n", f.msg, std::strerror(f.err))
+                  : std::snprintf(line, sizeof line, "berth: %s\n", f.msg);
+    if (n > 0) (void)!::write(2, line, static_cast<size_t>(n));
+}
+
+// After `create` returned nobody listens on the socket any more; stderr is all we have.
+// (`run` is still listening and reports it.)
+[[noreturn]] void fail_after_start(const StartGate& gate, const Failure& f) noexcept
+{
+    if (gate.exec_fifo >= 0) report_on_stderr(f);
+    fail_child(gate.sync_fd, f);
+}
+
 }  // namespace
 
 void fail_child(int sync_fd, const Failure& f) noexcept
 {
-    sync_send_failure(sync_fd, f);
+    // No socket: berth does not wait for this process (an exec into a paused container).
+    if (sync_fd < 0)
+        report_on_stderr(f);
+    else
+        sync_send_failure(sync_fd, f);
     ::_exit(1);
 }
 
@@ -83,18 +104,20 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
     if (plan.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         fail_child(sync, (f.set(errno, "prctl PR_SET_NO_NEW_PRIVS"), f));
     if (!enter_cwd(plan, f)) fail_child(sync, f);
-    // seccomp needs no_new_privs or CAP_SYS_ADMIN: without either after the capabilities are
-    // set, the filter goes in while berth still holds them (runc does the same).
+    // Before any filter: close_range is missing from older profiles (runtime-tools' among them),
+    // which runc 1.1 never needed (it marks fds one by one).
+    if (!os::prepare_fds_for_exec(plan.preserve_fds, f)) fail_child(sync, f);
     // The exec label while berth still holds its capabilities (changing one's own exec label
     // may need them); the kernel refuses a profile or context it does not know here, in create.
     if (plan.exec_label && !os::write_exec_label(gate.label_attr_fd, *plan.exec_label, f)) fail_child(sync, f);
+    // seccomp needs no_new_privs or CAP_SYS_ADMIN: without either after the capabilities are
+    // set, the filter goes in while berth still holds them (runc does the same).
     const auto& seccomp = plan.seccomp;
     if (seccomp && seccomp->before_identity && !apply_seccomp(*seccomp, sync, f)) fail_child(sync, f);
     if (!os::apply_identity_and_caps(plan.identity, plan.caps, f)) fail_child(sync, f);
     ::umask(plan.umask.value_or(022));
     char exe[PATH_MAX];
     if (!os::find_executable(plan.argv[0], plan.path_env.c_str(), exe, sizeof exe, f)) fail_child(sync, f);
-    if (!os::prepare_fds_for_exec(plan.preserve_fds, f)) fail_child(sync, f);
     // In its cgroup by now: the affinity the process keeps (execCPUAffinity.final).
     if (plan.cpus_final && !os::apply_affinity(*plan.cpus_final, f)) fail_child(sync, f);
     ::prctl(PR_SET_PDEATHSIG, 0);
@@ -102,18 +125,14 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
     // the profile filters as few of berth's own calls as possible. It is in before "ready":
     // a filter the kernel refuses fails `create`, not a later `start`.
     if (seccomp && !seccomp->before_identity && !apply_seccomp(*seccomp, sync, f)) fail_child(sync, f);
-    if (!sync_send(sync, SyncType::ready)) ::_exit(1);
+    if (sync >= 0 && !sync_send(sync, SyncType::ready)) ::_exit(1);
     if (!wait_for_start(gate, f)) fail_child(sync, f);
+    // startContainer hooks: in the container, as its process, with its environment when they
+    // bring none (as runc), path resolved in the container.
+    if (gate.start_hooks && !run_hooks(*gate.start_hooks, ::getpid(), plan.envp.data(), f)) fail_after_start(gate, f);
     ::execve(exe, plan.argv.data(), plan.envp.data());
     f.set(errno, "exec %s", exe);
-    if (gate.exec_fifo >= 0) {
-        // After `create` returned nobody listens on the socket any more; stderr is all we have.
-        // (`run` is still listening and reports it.)
-        char line[sizeof f.msg + 64];
-        int n = std::snprintf(line, sizeof line, "berth: %s: %s\n", f.msg, std::strerror(f.err));
-        if (n > 0) (void)!::write(2, line, static_cast<size_t>(n));
-    }
-    fail_child(sync, f);
+    fail_after_start(gate, f);
 }
 
 }  // namespace berth::runtime

@@ -4,13 +4,6 @@
 
 namespace berth::runtime {
 
-Error failure_error(const Failure& f)
-{
-    std::string m(f.msg);
-    if (f.err) m += ": " + errno_text(f.err);
-    return Error(std::move(m), f.err);
-}
-
 SyncMsg expect(int fd, const char* waiting_for, const Trace& trace, Fd* received)
 {
     SyncMsg m;

@@ -12,6 +12,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 
 #include "berth/cgroups/manager.hpp"
@@ -25,6 +26,7 @@
 #include "berth/runtime/foreground.hpp"
 #include "berth/runtime/handshake.hpp"
 #include "berth/runtime/own_binary.hpp"
+#include "berth/runtime/hooks.hpp"
 #include "berth/runtime/seccomp_listener.hpp"
 #include "berth/runtime/supported.hpp"
 #include "berth/runtime/sync.hpp"
@@ -117,6 +119,7 @@ public:
             dir_.remove();
         } catch (const Error&) {
         }
+        if (then_) then_();
     }
     // Owns the manager so it outlives whatever failed. `existing`: its dirs that were there
     // before create(), which the rollback leaves alone.
@@ -130,6 +133,8 @@ public:
     void set_init(pid_t p) { init_ = p; }
     void child_reaped() { child_ = 0; }
     void commit() { committed_ = true; }
+    // Runs once everything is undone (it must not throw).
+    void then(std::function<void()> f) { then_ = std::move(f); }
 
 private:
     state::ContainerDir& dir_;
@@ -138,6 +143,7 @@ private:
     pid_t child_ = 0;
     pid_t init_ = 0;
     bool committed_ = false;
+    std::function<void()> then_;
 };
 
 void write_id_maps(pid_t pid, const ParentPlan& plan, const Trace& trace)
@@ -237,7 +243,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     Plan plan = build_plan(config, in, ctx.log);
     ContainerPlan& cp = plan.container;
     trace([&] { return describe_namespaces(cp); });
-    plan.process.finalize_pointers();
+    plan.finalize_pointers();
     Fd exec_fifo;
     if (!for_run) {
         if (::mkfifoat(dir.dirfd(), state::exec_fifo_file, 0600) < 0) throw_errno("create exec fifo");
@@ -330,7 +336,11 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     Fd notify_fd;
     SyncMsg ready = expect(parent_end.get(), "setting up the container", trace, &notify_fd);
     if (ready.type == SyncType::hooks) {
-        // Step 6-7: createRuntime hooks run here, once the hooks work sets pause_before_pivot.
+        // Steps 6-7: the init waits before pivot_root while berth runs these in its own
+        // namespaces (hooks.hpp). A failure throws: the rollback kills the init.
+        run_hooks(config, HookKind::prestart, hook_state(opts.id, "created", bundle, config.annotations), init, ctx.log);
+        run_hooks(config, HookKind::create_runtime, hook_state(opts.id, "creating", bundle, config.annotations), init,
+                  ctx.log);
         send_or_report(parent_end.get(), SyncType::resume, trace);
         ready = expect(parent_end.get(), "setting up the container", trace, &notify_fd);
     }
@@ -385,6 +395,21 @@ Bundle load_bundle(const Context& ctx, const CreateOptions& opts)
     return b;
 }
 
+// runtime.md: a create that fails, a hook's failure among others, goes on to destroy the
+// container and run the poststop hooks (lifecycle steps 12-13), as runc does. Warnings only.
+void poststop_on_failure(const Context& ctx, const CreateOptions& opts, const Bundle& b, Rollback& rollback)
+{
+    if (hooks_of(b.config, HookKind::poststop).empty()) return;
+    rollback.then([&ctx, &opts, &b] {
+        try {
+            run_hooks_warn_only(b.config, HookKind::poststop,
+                                hook_state(opts.id, "stopped", b.dir, b.config.annotations), 0, ctx.log);
+        } catch (const std::exception& e) {
+            ctx.log.warn(std::string("poststop hooks: ") + e.what());
+        }
+    });
+}
+
 }  // namespace
 
 void create_container(const Context& ctx, const CreateOptions& opts)
@@ -394,6 +419,7 @@ void create_container(const Context& ctx, const CreateOptions& opts)
         protect_own_binary(ctx, own_binary_reachable(b.config, false));
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
+        poststop_on_failure(ctx, opts, b, rollback);
         Launched l = launch(ctx, opts, false, dir, rollback, b);
         dir.write(l.record);
         Trace(ctx.log, "create", opts.id)([&] {
@@ -407,11 +433,13 @@ void create_container(const Context& ctx, const CreateOptions& opts)
 int run_container(const Context& ctx, const CreateOptions& opts, const RunOptions& run)
 {
     pid_t init = 0;
+    Bundle b;
     with_context("run " + opts.id, [&] {
-        Bundle b = load_bundle(ctx, opts);
+        b = load_bundle(ctx, opts);
         protect_own_binary(ctx, own_binary_reachable(b.config, true));
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
+        poststop_on_failure(ctx, opts, b, rollback);
         // SIGCHLD and the forwarded signals stay pending from here until the wait loop reads
         // them; the init unblocks everything for itself.
         sigset_t set = forwarded_signals();
@@ -432,6 +460,9 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
         rollback.commit();
         init = l.init;
     });
+    // Without the container's lock: a hook may well run `berth state` or `berth kill` on it.
+    run_hooks_warn_only(b.config, HookKind::poststart, hook_state(opts.id, "running", b.dir, b.config.annotations), init,
+                        ctx.log);
     if (run.detach) return 0;
     int status = wait_foreground(init);
     ctx.log.debug_lazy([&] { return "run " + opts.id + ": init exited, status " + std::to_string(status); });

@@ -1,12 +1,17 @@
 #include "berth/runtime/lifecycle.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "berth/runtime/container.hpp"
+#include "berth/runtime/hooks.hpp"
 #include "berth/state/files.hpp"
 #include "berth/util/error.hpp"
+#include "berth/util/file.hpp"
 
 namespace berth::runtime {
 
@@ -21,10 +26,23 @@ namespace {
     }
 }
 
+// The poststart hooks run once the process runs (runtime.md), after the startContainer hooks.
+// The init holds the exec fifo until execve closes it (close-on-exec), or until it dies: with
+// no writer left, the fifo's read end reports POLLHUP.
+void wait_for_exec(int fifo_read_end)
+{
+    struct pollfd p = {fifo_read_end, 0, 0};
+    while (::poll(&p, 1, -1) < 0)
+        if (errno != EINTR) throw_errno("wait for the container process to start");
+}
+
 }  // namespace
 
 void start_container(const Context& ctx, const std::string& id)
 {
+    std::optional<spec::Config> config;
+    state::Record rec;
+    Fd exec_watch;
     with_context("start " + id, [&] {
         auto c = Container::open(ctx, id);
         if (c.status() != state::Status::created) wrong_state("start", c.status());
@@ -34,11 +52,21 @@ void start_container(const Context& ctx, const std::string& id)
             throw_errno("open exec fifo");
         }
         Fd fifo(fd);
+        config = c.config_or_warn(ctx.log, "poststart hooks not run");
+        if (config && !hooks_of(*config, HookKind::poststart).empty())
+            exec_watch = openat_or_throw(c.dir().dirfd(), state::exec_fifo_file, O_RDONLY | O_NONBLOCK);
         if (::write(fifo.get(), "0", 1) != 1) throw_errno("write exec fifo");
+        fifo.reset();
         ctx.log.debug_lazy([&] { return "start " + id + ": init " + std::to_string(c.record().pid) + " released to exec"; });
         ::unlinkat(c.dir().dirfd(), state::exec_fifo_file, 0);
         c.save_status(state::Status::running);
+        rec = c.record();
     });
+    // Without the container's lock: a hook may well run `berth state` or `berth kill` on it.
+    if (!exec_watch) return;
+    wait_for_exec(exec_watch.get());
+    run_hooks_warn_only(*config, HookKind::poststart, hook_state(id, "running", rec.bundle, rec.annotations), rec.pid,
+                        ctx.log);
 }
 
 nlohmann::ordered_json container_state(const Context& ctx, const std::string& id)

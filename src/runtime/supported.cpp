@@ -16,17 +16,6 @@ namespace {
     throw Error("config.json: " + path + ": " + what + " is not supported by berth yet");
 }
 
-void check_hooks(const spec::Config& c)
-{
-    if (!c.hooks) return;
-    const auto& h = *c.hooks;
-    const std::pair<const char*, const std::vector<spec::Hook>*> all[] = {
-        {"prestart", &h.prestart},          {"createRuntime", &h.create_runtime}, {"createContainer", &h.create_container},
-        {"startContainer", &h.start_container}, {"poststart", &h.poststart},     {"poststop", &h.poststop}};
-    for (const auto& [name, list] : all)
-        if (!list->empty()) unsupported(std::string(".hooks.") + name, "hooks");
-}
-
 void check_process(const spec::Process& p)
 {
     if (p.terminal) unsupported(".process.terminal", "a terminal (process.terminal: true)");
@@ -74,7 +63,6 @@ void check_mount_namespace(const spec::Config& config)
 void check_supported(const spec::Config& config, const Logger& log)
 {
     if (!config.process) throw Error("config.json: .process: required to create a container");
-    check_hooks(config);
     check_process(*config.process);
     check_mounts(config);
     check_mount_namespace(config);

@@ -54,4 +54,11 @@ void Error::render()
 void throw_errno(std::string_view what) { throw Error::sys(errno, what); }
 void throw_errno(int err, std::string_view what) { throw Error::sys(err, what); }
 
+Error failure_error(const Failure& f)
+{
+    std::string m(f.msg);
+    if (f.err) m += ": " + errno_text(f.err);
+    return Error(std::move(m), f.err);
+}
+
 }  // namespace berth

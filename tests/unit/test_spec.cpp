@@ -187,6 +187,7 @@ TEST_CASE("spec: full config parses every section", "[spec]")
     CHECK(c.hooks->prestart[0].timeout == 5);
     CHECK(c.hooks->create_runtime.size() == 2);
     CHECK_FALSE(c.hooks->create_runtime[0].timeout);
+    CHECK_FALSE(c.hooks->create_runtime[0].env);  // absent, not empty: the hook inherits the environment
     CHECK(c.hooks->create_runtime[1].env == std::vector<std::string>{"A=1"});
     CHECK(c.hooks->poststop.empty());
     CHECK(c.annotations.at("org.example.key") == "value");

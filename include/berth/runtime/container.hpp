@@ -2,6 +2,7 @@
 // Every lifecycle command starts from one of these instead of repeating open -> read -> status.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "berth/cgroups/manager.hpp"
@@ -34,6 +35,8 @@ public:
     cgroups::Manager* cgroup();
     // The config.json the container was created from, parsed (exec, update, events, hooks).
     spec::Config config() const;
+    // The same, or none with a warning "<what>: <why>" when it cannot be read.
+    std::optional<spec::Config> config_or_warn(const Logger& log, std::string_view what) const;
 
     // A pidfd of the init, taken while its start time still matches; empty when it is gone.
     Fd init_pidfd() const;
@@ -42,7 +45,8 @@ public:
     bool signal_init(int sig) const;
     // Stores a new status in the record.
     void save_status(state::Status s);
-    // Removes what the container owns on the host: processes (SIGKILL), cgroup, state dir.
+    // Removes what the container owns on the host: processes (SIGKILL), cgroup, state dir;
+    // then runs the poststop hooks of the stored config (failures are warnings).
     void destroy(const Logger& log);
 
 private:

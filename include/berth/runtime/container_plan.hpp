@@ -14,6 +14,7 @@
 #include "berth/linux/devices.hpp"
 #include "berth/linux/mounts.hpp"
 #include "berth/linux/sysctl.hpp"
+#include "berth/runtime/hook_exec.hpp"
 #include "berth/runtime/process_plan.hpp"
 #include "berth/spec/config.hpp"
 #include "berth/util/fd.hpp"
@@ -70,9 +71,13 @@ struct ContainerPlan {
     std::vector<std::string> readonly_paths;
     std::string cwd;                    // the process's cwd, created in the rootfs if missing
 
-    // Stop after the mounts, before pivot_root, for the createRuntime/createContainer hooks
-    // (handshake step 6). Set by the hooks work; nothing sets it yet.
+    // Stop after the mounts, before pivot_root, for berth to run the prestart and createRuntime
+    // hooks (handshake step 6): set when the config has any.
     bool pause_before_pivot = false;
+    // Hooks the init runs itself (hooks.hpp): createContainer before pivot_root, startContainer
+    // once the start gate opens, right before execve.
+    HookList create_container_hooks;
+    HookList start_container_hooks;
 
     bool in_user_namespace() const { return (new_namespaces & CLONE_NEWUSER) || join_user.has_value(); }
 };
@@ -92,6 +97,10 @@ struct Plan {
     ContainerPlan container;
     ProcessPlan process;
     ParentPlan parent;
+
+    // The argv/envp pointers of the process and of the init's hooks. Call once the plan sits
+    // where the child will read it.
+    void finalize_pointers();
 };
 
 struct PlanInputs {

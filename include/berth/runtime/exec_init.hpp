@@ -7,8 +7,10 @@
 //                                  joined: setns applies those to         reaps the intermediate
 //                                  children, so it forks the process
 //  2  parent        cgroup_ready   the process is in the container's      process: joins the mount and
-//                                  cgroup (v1: berth wrote cgroup.procs;  cgroup namespaces, process step
-//                                  v2: born there with the intermediate)
+//                  (unattended?)   cgroup (v1: berth wrote cgroup.procs;  cgroup namespaces, process step;
+//                                  v2: born there with the intermediate)  unattended (paused container):
+//                                                                         no more messages, failures on
+//                                                                         stderr
 //  3  process       seccomp_fd /   as for create (steps 8-10)             listener served / process
 //                   ready                                                 execs once ready
 //  -  (EOF)                        execve closed the socket               exec: the process runs
@@ -28,6 +30,9 @@ struct ExecJoin {
     int late_flags = 0;
     bool fork = false;  // a pid or time namespace is joined: the process is a child of the clone
 };
+
+// cgroup_ready's value when berth will not wait for the process (a paused container).
+inline constexpr int32_t exec_unattended = 1;
 
 [[noreturn]] void run_exec_init(const ExecJoin& join, const ProcessPlan& process, int sync_fd) noexcept;
 

@@ -7,12 +7,15 @@
 
 namespace berth::runtime {
 
+struct HookList;
+
 struct StartGate {
     int sync_fd = -1;    // handshake socket: "ready" goes out here, so does any failure
     int exec_fifo = -1;  // create: block on it until `berth start` writes; -1: exec at once
     // The process's own /proc/thread-self/attr/exec (or AppArmor's), opened while the host's
     // procfs was the one in reach; -1 without plan.exec_label.
     int label_attr_fd = -1;
+    const HookList* start_hooks = nullptr;  // startContainer hooks, run once the gate opens
 };
 
 // Never returns: execve, or a failure reported on gate.sync_fd and _exit(1).

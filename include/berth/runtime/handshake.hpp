@@ -1,13 +1,11 @@
 // berth's side of the handshake (sync.hpp) with a child it cloned, for create and exec: a
-// message expected, a message sent, a child's failure turned into an Error.
+// message expected, a message sent (a child's failure becomes an Error: failure_error).
 #pragma once
 #include "berth/runtime/sync.hpp"
 #include "berth/runtime/trace.hpp"
 #include "berth/util/error.hpp"
 
 namespace berth::runtime {
-
-Error failure_error(const Failure& f);
 
 // The next message; throws the child's own failure, or that it exited while `waiting_for`.
 SyncMsg expect(int fd, const char* waiting_for, const Trace& trace, Fd* received = nullptr);

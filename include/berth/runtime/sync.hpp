@@ -21,8 +21,10 @@
 //                                                                       mounts
 //  5  parent        cgroup_ready   init is in its cgroup, oom_score_adj init (after its mounts): cgroup ns
 //                                  written                              if not made yet
-//  6  init          hooks(fd?)     mounts done, before pivot_root;      runs createRuntime hooks (runtime
-//                                  only when plan.pause_before_pivot    ns), then sends resume
+//  6  init          hooks          mounts done, before pivot_root;      runs the prestart, then the
+//                                  only when plan.pause_before_pivot    createRuntime hooks (runtime ns,
+//                                  (the config has either hook)         hooks.hpp), then sends resume; a
+//                                                                       failing hook fails the create
 //  7  parent        resume         (6) answered                         init: createContainer hooks,
 //                                                                       pivot_root, process step
 //  8  init          seccomp_fd(fd) it loaded a seccomp filter with a     hands fd and the container process
@@ -30,7 +32,9 @@
 //                                  fd is the notify fd                  listenerPath (seccomp_listener.hpp)
 //  9  parent        go             the listener has the fd              init: finishes the process step
 // 10  init          ready          process set up, waiting to start     records state "created" (create)
-//                                                                       or "running" (run)
+//                                                                       or "running" (run); the init runs
+//                                                                       the startContainer hooks once
+//                                                                       started, then execs
 //  -  init          error(failure) any step failed; the init exits      throws the failure with context
 //  -  (EOF)                        execve closed the socket (CLOEXEC)   run: the container runs
 //

@@ -108,7 +108,10 @@ struct Process {
 
 struct Hook {
     std::string path;
-    std::vector<std::string> args, env;
+    std::vector<std::string> args;
+    // Absent: the hook inherits the runtime's environment (runc's and crun's behaviour); an
+    // empty list is an empty environment.
+    std::optional<std::vector<std::string>> env;
     std::optional<int> timeout;
 };
 

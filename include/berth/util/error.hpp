@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "berth/util/failure.hpp"
+
 namespace berth {
 
 // errno rendered the way Go (runc) renders it: lower-case strerror text, e.g.
@@ -39,6 +41,9 @@ private:
 // Throws Error::sys(errno, what).
 [[noreturn]] void throw_errno(std::string_view what);
 [[noreturn]] void throw_errno(int err, std::string_view what);
+
+// A failure reported by a child (failure.hpp) as an Error: "<msg>: <errno text>".
+Error failure_error(const Failure& f);
 
 // Runs f(); an Error escaping it gets `ctx` prepended.
 template <class F>
