@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "berth/runtime/sync.hpp"
+#include "berth/terminal/pty.hpp"
 
 namespace berth::runtime {
 
@@ -63,6 +64,27 @@ bool apply_seccomp(const os::SeccompProgram& p, int sync, Failure& f) noexcept
     return true;
 }
 
+// process.terminal (handshake step 7a), first in the process step: the pty comes from the
+// devpts of the root we are in (the container's, after pivot_root), /dev/console is bound to
+// it before anything of the container runs, the master goes to berth and is closed here, and
+// the terminal becomes our stdio and controlling terminal.
+bool set_up_terminal(const TerminalPlan& t, uid_t uid, int sync, Failure& f) noexcept
+{
+    terminal::Pty pty;
+    if (!terminal::open_pty(pty, f)) return false;
+    if (!terminal::set_window_size(pty.master.get(), {t.rows, t.cols}, f)) return false;
+    if (t.mount_console && !terminal::mount_console(pty.peer.get(), f)) return false;
+    // The process's user owns its terminal, as on a login (runc does the same): programs that
+    // reopen it by name (tty, ssh, sudo) need that. A pty berth made itself, never the caller's
+    // stdio (SECURITY.md #15). The mount's gid= (tty) stays.
+    if (uid != 0 && ::fchown(pty.peer.get(), uid, static_cast<gid_t>(-1)) < 0)
+        return f.set(errno, "process.terminal: chown the pty to uid %u", static_cast<unsigned>(uid));
+    if (!sync_send(sync, SyncType::console, static_cast<int32_t>(pty.index), pty.master.get()))
+        return f.set(errno, "send the pty master to berth");
+    pty.master.reset();
+    return terminal::attach_stdio(pty.peer, f);
+}
+
 }  // namespace
 
 void fail_child(int sync_fd, const Failure& f) noexcept
@@ -75,6 +97,7 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
 {
     Failure f;
     int sync = gate.sync_fd;
+    if (plan.terminal && !set_up_terminal(*plan.terminal, plan.identity.uid, sync, f)) fail_child(sync, f);
     if (!os::apply_rlimits(plan.rlimits, f)) fail_child(sync, f);
     if (plan.personality && !os::apply_personality(*plan.personality, f)) fail_child(sync, f);
     if (plan.mempolicy && !os::apply_mempolicy(*plan.mempolicy, f)) fail_child(sync, f);

@@ -29,7 +29,6 @@ void check_hooks(const spec::Config& c)
 
 void check_process(const spec::Process& p)
 {
-    if (p.terminal) unsupported(".process.terminal", "a terminal (process.terminal: true)");
     if (!p.apparmor_profile.empty()) unsupported(".process.apparmorProfile", "AppArmor");
     if (!p.selinux_label.empty()) unsupported(".process.selinuxLabel", "SELinux labels");
 }
