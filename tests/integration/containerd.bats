@@ -131,6 +131,22 @@ task_status() { ctr_ task ls | awk -v id="$1" '$1 == id {print $3}'; }
 	process_gone "$pid"
 }
 
+# ctr -t: the shim hands the runtime a --console-socket and proxies the master to ctr, which
+# proxies its own terminal: script(1) provides that one.
+@test "containerd: ctr run -t: a shell on the container's terminal, its size and exit status" {
+	command -v script >/dev/null || skip "needs script(1) (bsdutils)"
+	local id="tty-$$" cmd
+	printf -v cmd 'stty rows 40 cols 100; timeout --foreground 60 ctr -a %q -n %q run -t --rm --runc-binary %q localhost/berth-busybox:latest %q sh; echo "rc=$?"' \
+		"$CTD_SOCK" "$CTD_NS" "$RUNTIME" "$id"
+	run script -qec "$cmd" /dev/null <<<'echo $((6*7)); stty size; tty; exit 3'
+	local seen
+	seen="$(tr -d '\r' <<<"$output")"
+	grep -qx 42 <<<"$seen" || fail "output: $output"
+	grep -qx '40 100' <<<"$seen" || fail "output: $output"
+	grep -qx /dev/pts/0 <<<"$seen" || fail "output: $output"
+	grep -qx rc=3 <<<"$seen" || fail "output: $output"
+}
+
 @test "containerd: a runtime error reaches ctr through the JSON log" {
 	run --separate-stderr ctr_ run --rm --runc-binary "$RUNTIME" localhost/berth-busybox:latest "err-$$" /no/such/binary
 	[ "$status" -ne 0 ]

@@ -86,6 +86,22 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	[ "$status" -eq 127 ]
 }
 
+# -it: conmon hands the runtime a --console-socket and relays the master to podman, which
+# proxies its own terminal: script(1) provides that one.
+@test "podman: run -it: a shell on the container's terminal, its size and exit status" {
+	command -v script >/dev/null || skip "needs script(1) (bsdutils)"
+	local cmd
+	printf -v cmd 'stty rows 40 cols 100; CONTAINERS_CONF=%q timeout --foreground 60 podman --root %q --runroot %q --storage-driver vfs --cgroup-manager cgroupfs run -it --rm %s localhost/berth-bb:latest sh; echo "rc=$?"' \
+		"$PM_DIR/containers.conf" "$PM_DIR/root" "$PM_DIR/runroot" "${ULIMITS[*]}"
+	run script -qec "$cmd" /dev/null <<<'echo $((6*7)); stty size; tty; exit 3'
+	local seen
+	seen="$(tr -d '\r' <<<"$output")"
+	grep -qx 42 <<<"$seen" || fail "output: $output"
+	grep -qx '40 100' <<<"$seen" || fail "output: $output"
+	grep -qx /dev/pts/0 <<<"$seen" || fail "output: $output"
+	grep -qx rc=3 <<<"$seen" || fail "output: $output"
+}
+
 @test "podman: detached container: top, pause, unpause, stop, rm" {
 	local name="bt-$$" pid
 	pm run -d --name "$name" "${ULIMITS[@]}" localhost/berth-bb:latest sleep 1000 >/dev/null
