@@ -148,6 +148,7 @@ bool IoProxy::read_output()
     if (n < 0 && errno == EAGAIN) return false;
     // EIO: every holder of the terminal side closed it.
     master_open_ = false;
+    eof_pending_ = false;
     pending_.clear();
     return false;
 }
