@@ -242,6 +242,10 @@ Plan build_plan(const spec::Config& c, const PlanInputs& in, const Logger& log)
     Fd root(::open(in.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     out.process = build_process_plan(p, ProcessSource{}, root.get(), in.preserve_fds, log);
     out.process.exec_label = plan_exec_label(p.apparmor_profile, p.selinux_label, "config.json: .process", lsms);
+    if (out.process.terminal) {
+        plan.console = true;
+        out.process.terminal->mount_console = true;
+    }
     if (l.seccomp) {
         out.process.seccomp = plan_seccomp(*l.seccomp, out.process, in.seccomp_cache_dir, log);
         if (out.process.seccomp->listener()) {

@@ -23,6 +23,8 @@
 #include "berth/spec/parse.hpp"
 #include "berth/state/files.hpp"
 #include "berth/state/proc_info.hpp"
+#include "berth/terminal/console_socket.hpp"
+#include "berth/terminal/window_size.hpp"
 #include "berth/util/file.hpp"
 
 namespace berth::runtime {
@@ -133,9 +135,9 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
     protect_own_binary(ctx, true);  // the process is berth's image inside a running container
     const Trace trace(ctx.log, "exec", o.id);
     pid_t pid = 0;
+    Fd console_master;
     with_context("exec " + o.id, [&] {
         check_preserved_fds(o.preserve_fds);
-        if (!o.console_socket.empty()) throw Error("--console-socket: terminals are not supported by berth yet");
         std::optional<std::string> file_text;
         if (!o.process_file.empty())
             file_text = with_context("--process", [&] { return read_regular_file(o.process_file, spec::max_config_size); });
@@ -146,13 +148,24 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
         if (paused && config.linux && config.linux->seccomp && !config.linux->seccomp->listener_path.empty())
             throw Error("cannot exec in a paused container with a seccomp listener: berth must hand it the process's fd");
         ExecProcess ep = exec_process(o, *config.process, file_text);
-        if (ep.process.terminal)
-            throw Error(ep.source.file + ": " + ep.source.path + ".terminal: terminals are not supported by berth yet");
+        terminal::check_console_request(ep.process.terminal, o.console_socket, o.detach);
+        if (paused && ep.process.terminal)
+            throw Error("cannot exec with a terminal in a paused container: berth must hand on the pty");
+        // With a terminal, a console socket is connected before anything is made.
+        terminal::ConsoleHandoff console;
+        if (ep.process.terminal) console = terminal::ConsoleHandoff::for_terminal(o.console_socket);
         Fd init = c.init_pidfd();
         if (!init) throw Error("cannot exec in a stopped container");
         const pid_t init_pid = c.record().pid;
         Prepared prep = prepare(ctx, o, config, ep, init_pid);
         ProcessPlan& plan = prep.plan;
+        if (plan.terminal && !console.to_socket()) {
+            // berth proxies this pty: it starts at the caller's size, then follows it.
+            if (auto size = terminal::window_size_of(terminal::caller_terminal(STDIN_FILENO, STDOUT_FILENO))) {
+                plan.terminal->rows = size->rows;
+                plan.terminal->cols = size->cols;
+            }
+        }
         plan.finalize_pointers();
 
         ExecJoin join;
@@ -224,6 +237,12 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
         } else {
             Fd notify_fd;
             SyncMsg m = expect(parent_end.get(), "setting up the process", trace, &notify_fd);
+            if (m.type == SyncType::console) {
+                if (!notify_fd || !console.expects_master()) throw Error("the process sent an unexpected pty master");
+                console.deliver(std::move(notify_fd));
+                m = expect(parent_end.get(), "setting up the process", trace, &notify_fd);
+            }
+            if (console.expects_master() && !console.delivered()) throw Error("the process sent no pty master");
             if (m.type == SyncType::seccomp_fd) {
                 if (!notify_fd) throw Error("the process sent no seccomp notify fd");
                 ContainerProcessState st{o.id, pid, c.record().bundle, c.record().annotations, prep.listener_metadata,
@@ -242,9 +261,10 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
         if (!o.pid_file.empty())
             with_context("write pid file " + o.pid_file, [&] { write_file_atomic(o.pid_file, std::to_string(pid)); });
         rollback.commit();
+        console_master = console.take_kept_master();
     });
     if (o.detach) return 0;
-    return wait_foreground(pid);
+    return wait_foreground(pid, std::move(console_master));
 }
 
 }  // namespace berth::runtime

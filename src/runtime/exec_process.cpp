@@ -49,7 +49,6 @@ void refuse_with_process_file(const ExecOptions& o)
         throw Error(std::string(flag) + " cannot be combined with --process: set it in the process file");
     };
     if (!o.args.empty()) refuse("a command after the container id");
-    if (o.tty) refuse("--tty");
     if (!o.cwd.empty()) refuse("--cwd");
     if (!o.env.empty()) refuse("--env");
     if (!o.user.empty()) refuse("--user");
@@ -79,6 +78,9 @@ ExecProcess exec_process(const ExecOptions& o, const spec::Process& container_pr
         refuse_with_process_file(o);
         out.source = ProcessSource{o.process_file, ""};
         out.process = spec::parse_process(file_text.value_or(""), o.process_file);
+        // conmon passes --tty with a file that asks for a terminal: agreeing, not overriding.
+        if (o.tty && !out.process.terminal)
+            throw Error("--tty: " + o.process_file + " has terminal: false; set it there");
         return out;
     }
     if (o.args.empty()) throw Error("exec: no command given: berth exec [flags] ID COMMAND [ARG...]");

@@ -11,6 +11,7 @@
 
 #include "berth/runtime/hook_exec.hpp"
 #include "berth/runtime/sync.hpp"
+#include "berth/terminal/pty.hpp"
 
 namespace berth::runtime {
 
@@ -64,6 +65,27 @@ bool apply_seccomp(const os::SeccompProgram& p, int sync, Failure& f) noexcept
     return true;
 }
 
+// process.terminal (handshake step 7a), first in the process step: the pty comes from the
+// devpts of the root we are in (the container's, after pivot_root), /dev/console is bound to
+// it before anything of the container runs, the master goes to berth and is closed here, and
+// the terminal becomes our stdio and controlling terminal.
+bool set_up_terminal(const TerminalPlan& t, uid_t uid, int sync, Failure& f) noexcept
+{
+    terminal::Pty pty;
+    if (!terminal::open_pty(pty, f)) return false;
+    if (!terminal::set_window_size(pty.master.get(), {t.rows, t.cols}, f)) return false;
+    if (t.mount_console && !terminal::mount_console(pty.peer.get(), f)) return false;
+    // The process's user owns its terminal, as on a login (runc does the same): programs that
+    // reopen it by name (tty, ssh, sudo) need that. A pty berth made itself, never the caller's
+    // stdio (SECURITY.md #15). The mount's gid= (tty) stays.
+    if (uid != 0 && ::fchown(pty.peer.get(), uid, static_cast<gid_t>(-1)) < 0)
+        return f.set(errno, "process.terminal: chown the pty to uid %u", static_cast<unsigned>(uid));
+    if (!sync_send(sync, SyncType::console, static_cast<int32_t>(pty.index), pty.master.get()))
+        return f.set(errno, "send the pty master to berth");
+    pty.master.reset();
+    return terminal::attach_stdio(pty.peer, f);
+}
+
 void report_on_stderr(const Failure& f) noexcept
 {
     char line[sizeof f.msg + 64];
@@ -96,6 +118,7 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
 {
     Failure f;
     int sync = gate.sync_fd;
+    if (plan.terminal && !set_up_terminal(*plan.terminal, plan.identity.uid, sync, f)) fail_child(sync, f);
     if (!os::apply_rlimits(plan.rlimits, f)) fail_child(sync, f);
     if (plan.personality && !os::apply_personality(*plan.personality, f)) fail_child(sync, f);
     if (plan.mempolicy && !os::apply_mempolicy(*plan.mempolicy, f)) fail_child(sync, f);
@@ -121,9 +144,8 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
     // In its cgroup by now: the affinity the process keeps (execCPUAffinity.final).
     if (plan.cpus_final && !os::apply_affinity(*plan.cpus_final, f)) fail_child(sync, f);
     ::prctl(PR_SET_PDEATHSIG, 0);
-    // The rest of the security profile goes here (issue: security profile); seccomp last, so
-    // the profile filters as few of berth's own calls as possible. It is in before "ready":
-    // a filter the kernel refuses fails `create`, not a later `start`.
+    // seccomp last, so the profile filters as few of berth's own calls as possible. It is in
+    // before "ready": a filter the kernel refuses fails `create`, not a later `start`.
     if (seccomp && !seccomp->before_identity && !apply_seccomp(*seccomp, sync, f)) fail_child(sync, f);
     if (sync >= 0 && !sync_send(sync, SyncType::ready)) ::_exit(1);
     if (!wait_for_start(gate, f)) fail_child(sync, f);

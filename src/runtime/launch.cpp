@@ -4,7 +4,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -35,6 +34,8 @@
 #include "berth/state/files.hpp"
 #include "berth/state/proc_info.hpp"
 #include "berth/state/record.hpp"
+#include "berth/terminal/console_socket.hpp"
+#include "berth/terminal/window_size.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
 
@@ -191,6 +192,7 @@ struct Launched {
     state::Record record;
     Fd sync;
     pid_t init = 0;
+    Fd console_master;  // kept for a foreground run's proxy (no console socket)
 };
 
 struct Bundle {
@@ -209,7 +211,9 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     const Trace trace(ctx.log, for_run ? "run" : "create", opts.id);
     if (::geteuid() != 0) throw Error("rootless containers are not supported by berth yet: run berth as root");
     check_preserved_fds(opts.preserve_fds);
-    if (!opts.console_socket.empty()) throw Error("--console-socket: terminals are not supported by berth yet");
+    // With a terminal, a console socket is connected before anything is created.
+    terminal::ConsoleHandoff console;
+    if (config.process->terminal) console = terminal::ConsoleHandoff::for_terminal(opts.console_socket);
     std::string rootfs = config.root.path.front() == '/' ? config.root.path : path_join(bundle, config.root.path);
     rootfs = with_context("rootfs", [&] { return absolute(rootfs); });
     trace([&] { return "config loaded: bundle " + bundle + ", rootfs " + rootfs; });
@@ -243,6 +247,14 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     Plan plan = build_plan(config, in, ctx.log);
     ContainerPlan& cp = plan.container;
     trace([&] { return describe_namespaces(cp); });
+    if (plan.process.terminal && !console.to_socket()) {
+        // berth proxies this pty: it starts at the caller's size (the proxy follows it from
+        // there), so the process never sees consoleSize first.
+        if (auto size = terminal::window_size_of(terminal::caller_terminal(STDIN_FILENO, STDOUT_FILENO))) {
+            plan.process.terminal->rows = size->rows;
+            plan.process.terminal->cols = size->cols;
+        }
+    }
     plan.finalize_pointers();
     Fd exec_fifo;
     if (!for_run) {
@@ -344,6 +356,18 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         send_or_report(parent_end.get(), SyncType::resume, trace);
         ready = expect(parent_end.get(), "setting up the container", trace, &notify_fd);
     }
+    if (ready.type == SyncType::console) {
+        // Step 7a: the pty master, to the console socket or kept for the foreground proxy.
+        Fd master = std::move(notify_fd);
+        if (!master || !console.expects_master()) throw Error("container init sent an unexpected pty master");
+        console.deliver(std::move(master));
+        trace([&] {
+            return "pty /dev/pts/" + std::to_string(ready.pid) + (console.to_socket() ? " sent to the console socket " + opts.console_socket
+                                                        : std::string(" kept for the foreground"));
+        });
+        ready = expect(parent_end.get(), "setting up the container", trace, &notify_fd);
+    }
+    if (console.expects_master() && !console.delivered()) throw Error("container init sent no pty master");
     if (ready.type == SyncType::seccomp_fd) {
         // Step 8: the init waits until the listener has the fd.
         if (!notify_fd) throw Error("container init sent no seccomp notify fd");
@@ -375,6 +399,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     rec.cgroup = cg.to_json();
     out.sync = std::move(parent_end);
     out.init = init;
+    out.console_master = console.take_kept_master();
     return out;
 }
 
@@ -416,6 +441,7 @@ void create_container(const Context& ctx, const CreateOptions& opts)
 {
     with_context("create " + opts.id, [&] {
         Bundle b = load_bundle(ctx, opts);
+        terminal::check_console_request(b.config.process->terminal, opts.console_socket, true);
         protect_own_binary(ctx, own_binary_reachable(b.config, false));
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
@@ -434,8 +460,10 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
 {
     pid_t init = 0;
     Bundle b;
+    Fd console_master;
     with_context("run " + opts.id, [&] {
         b = load_bundle(ctx, opts);
+        terminal::check_console_request(b.config.process->terminal, opts.console_socket, run.detach);
         protect_own_binary(ctx, own_binary_reachable(b.config, true));
         state::ContainerDir dir = ctx.store.create(opts.id);
         Rollback rollback(dir);
@@ -459,12 +487,13 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
         trace([&] { return "init " + std::to_string(l.init) + " exec'd its process"; });
         rollback.commit();
         init = l.init;
+        console_master = std::move(l.console_master);
     });
     // Without the container's lock: a hook may well run `berth state` or `berth kill` on it.
     run_hooks_warn_only(b.config, HookKind::poststart, hook_state(opts.id, "running", b.dir, b.config.annotations), init,
                         ctx.log);
     if (run.detach) return 0;
-    int status = wait_foreground(init);
+    int status = wait_foreground(init, std::move(console_master));
     ctx.log.debug_lazy([&] { return "run " + opts.id + ": init exited, status " + std::to_string(status); });
     if (!run.keep) Container::open(ctx, opts.id).destroy(ctx.log);
     return status;

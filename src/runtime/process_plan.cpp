@@ -129,6 +129,16 @@ ProcessPlan build_process_plan(const spec::Process& p, const ProcessSource& src,
     std::string where = src.file + ": " + src.path;
     if (p.capabilities) plan_capabilities(*p.capabilities, where + ".capabilities", plan, log);
     plan_attributes(p, plan);
+    if (p.terminal) {
+        TerminalPlan t;
+        if (p.console_size) {
+            // The kernel's window size is 16-bit; runc truncates, berth saturates.
+            auto clamp = [](uint32_t v) { return static_cast<uint16_t>(v > 0xffff ? 0xffff : v); };
+            t.rows = clamp(p.console_size->height);
+            t.cols = clamp(p.console_size->width);
+        }
+        plan.terminal = t;
+    }
     for (const auto& r : p.rlimits) {
         os::RlimitSetting s;
         s.resource = *spec::rlimit_from_name(r.type);  // validated

@@ -68,6 +68,12 @@ bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
     }
     for (const auto& d : plan.devices)
         if (!os::create_device(root.get(), d, in_userns, f)) return false;
+    if (plan.console) {
+        // The target the pty is bound onto once it exists (after pivot_root), made while /dev
+        // may still be written to (a read-only /dev turns so below), as runc makes it: 0666.
+        Fd console(os::create_in_root(root.get(), "/dev/console", os::Kind::file, 0666, f, {true}));
+        if (!console) return f.wrap("create /dev/console");
+    }
     if (!plan.cwd.empty()) {
         Fd cwd(os::create_in_root(root.get(), plan.cwd, os::Kind::directory, 0755, f));
         if (!cwd) return f.wrap("create cwd");

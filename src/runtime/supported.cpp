@@ -16,11 +16,6 @@ namespace {
     throw Error("config.json: " + path + ": " + what + " is not supported by berth yet");
 }
 
-void check_process(const spec::Process& p)
-{
-    if (p.terminal) unsupported(".process.terminal", "a terminal (process.terminal: true)");
-}
-
 void check_linux(const spec::Linux& l, const Logger& log)
 {
     if (l.intel_rdt) {
@@ -63,7 +58,6 @@ void check_mount_namespace(const spec::Config& config)
 void check_supported(const spec::Config& config, const Logger& log)
 {
     if (!config.process) throw Error("config.json: .process: required to create a container");
-    check_process(*config.process);
     check_mounts(config);
     check_mount_namespace(config);
     if (config.linux) check_linux(*config.linux, log);

@@ -143,6 +143,47 @@ task_status() { ctr_ task ls | awk -v id="$1" '$1 == id {print $3}'; }
 	process_gone "$pid"
 }
 
+# ctr -t: the shim hands the runtime a --console-socket and proxies the master to ctr, which
+# proxies its own terminal: script(1) provides that one.
+@test "containerd: ctr run -t: a shell on the container's terminal, its size and exit status" {
+	command -v script >/dev/null || skip "needs script(1) (bsdutils)"
+	local id="tty-$$" cmd
+	printf -v cmd 'stty rows 40 cols 100; timeout --foreground 60 ctr -a %q -n %q run -t --rm --runc-binary %q localhost/berth-busybox:latest %q sh; echo "rc=$?"' \
+		"$CTD_SOCK" "$CTD_NS" "$RUNTIME" "$id"
+	run script -qec "$cmd" /dev/null <<<'echo $((6*7)); stty size; tty; exit 3'
+	local seen
+	seen="$(tr -d '\r' <<<"$output")"
+	grep -qx 42 <<<"$seen" || fail "output: $output"
+	grep -qx '40 100' <<<"$seen" || fail "output: $output"
+	grep -qx /dev/pts/0 <<<"$seen" || fail "output: $output"
+	grep -qx rc=3 <<<"$seen" || fail "output: $output"
+}
+
+@test "containerd: ctr task exec, with and without -t" {
+	local id="exec-$$" cmd
+	ctr_ run -d --runc-binary "$RUNTIME" localhost/berth-busybox:latest "$id" sleep 1000 >/dev/null 2>&1
+	[ "$(task_status "$id")" = RUNNING ]
+	# The shim: exec --detach --process FILE --pid-file P ID, then waits for the process itself.
+	run --separate-stderr ctr_ task exec --exec-id e1 "$id" sh -c 'echo "pid=$$ $(cat /proc/1/cmdline | tr "\0" " ")"; exit 4'
+	[ "$status" -eq 4 ] || fail "status $status: $stderr"
+	[[ "$output" == "pid="*"sleep 1000 " ]] || fail "output: $output"
+	if command -v script >/dev/null; then
+		printf -v cmd 'stty rows 30 cols 90; timeout --foreground 60 ctr -a %q -n %q task exec -t --exec-id e2 %q sh; echo "rc=$?"' \
+			"$CTD_SOCK" "$CTD_NS" "$id"
+		run script -qec "$cmd" /dev/null <<<'echo $((6*7)); stty size; tty; exit 3'
+		local seen
+		seen="$(tr -d '\r' <<<"$output")"
+		grep -qx 42 <<<"$seen" || fail "output: $output"
+		grep -qx '30 90' <<<"$seen" || fail "output: $output"
+		grep -qx '/dev/pts/[0-9]*' <<<"$seen" || fail "output: $output"
+		grep -qx rc=3 <<<"$seen" || fail "output: $output"
+	fi
+	ctr_ task kill -s KILL "$id"
+	for _ in $(seq 30); do [ "$(task_status "$id")" = STOPPED ] && break; sleep 0.1; done
+	ctr_ task delete "$id"
+	ctr_ containers delete "$id"
+}
+
 @test "containerd: a runtime error reaches ctr through the JSON log" {
 	run --separate-stderr ctr_ run --rm --runc-binary "$RUNTIME" localhost/berth-busybox:latest "err-$$" /no/such/binary
 	[ "$status" -ne 0 ]

@@ -86,6 +86,22 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	[ "$status" -eq 127 ]
 }
 
+# -it: conmon hands the runtime a --console-socket and relays the master to podman, which
+# proxies its own terminal: script(1) provides that one.
+@test "podman: run -it: a shell on the container's terminal, its size and exit status" {
+	command -v script >/dev/null || skip "needs script(1) (bsdutils)"
+	local cmd
+	printf -v cmd 'stty rows 40 cols 100; CONTAINERS_CONF=%q timeout --foreground 60 podman --root %q --runroot %q --storage-driver vfs --cgroup-manager cgroupfs run -it --rm %s localhost/berth-bb:latest sh; echo "rc=$?"' \
+		"$PM_DIR/containers.conf" "$PM_DIR/root" "$PM_DIR/runroot" "${ULIMITS[*]}"
+	run script -qec "$cmd" /dev/null <<<'echo $((6*7)); stty size; tty; exit 3'
+	local seen
+	seen="$(tr -d '\r' <<<"$output")"
+	grep -qx 42 <<<"$seen" || fail "output: $output"
+	grep -qx '40 100' <<<"$seen" || fail "output: $output"
+	grep -qx /dev/pts/0 <<<"$seen" || fail "output: $output"
+	grep -qx rc=3 <<<"$seen" || fail "output: $output"
+}
+
 @test "podman: detached container: top, pause, unpause, stop, rm" {
 	local name="bt-$$" pid
 	pm run -d --name "$name" "${ULIMITS[@]}" localhost/berth-bb:latest sleep 1000 >/dev/null
@@ -112,4 +128,26 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	run --separate-stderr pm run --rm --ulimit "nofile=$((hard + 1)):$((hard + 1))" localhost/berth-bb:latest true
 	[ "$status" -eq 126 ]
 	if is_berth; then [[ "$stderr" == *RLIMIT_NOFILE* ]]; fi
+}
+
+@test "podman: exec, with and without -t, into a running container" {
+	local name="bt-exec-$$" out cmd
+	pm run -d --name "$name" "${ULIMITS[@]}" localhost/berth-bb:latest sleep 1000 >/dev/null
+	run --separate-stderr pm exec "$name" sh -c 'echo "pid=$$ $(cat /proc/1/cmdline | tr "\0" " ")"; exit 4'
+	[ "$status" -eq 4 ] || fail "status $status: $stderr"
+	[[ "$output" == "pid="*"sleep 1000 " ]] || fail "output: $output"
+	run --separate-stderr pm exec -e GREETING=hi -w /tmp -u 1000 "$name" sh -c 'echo "$GREETING $(pwd) $(id -u)"'
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[ "$output" = "hi /tmp 1000" ]
+	if command -v script >/dev/null; then
+		printf -v cmd 'stty rows 30 cols 90; CONTAINERS_CONF=%q timeout --foreground 60 podman --root %q --runroot %q --storage-driver vfs --cgroup-manager cgroupfs exec -it %q sh; echo "rc=$?"' \
+			"$PM_DIR/containers.conf" "$PM_DIR/root" "$PM_DIR/runroot" "$name"
+		run script -qec "$cmd" /dev/null <<<'echo $((6*7)); stty size; tty; exit 3'
+		out="$(tr -d '\r' <<<"$output")"
+		grep -qx 42 <<<"$out" || fail "output: $output"
+		grep -qx '30 90' <<<"$out" || fail "output: $output"
+		grep -qx '/dev/pts/[0-9]*' <<<"$out" || fail "output: $output"
+		grep -qx rc=3 <<<"$out" || fail "output: $output"
+	fi
+	pm rm -f -t 0 "$name" >/dev/null
 }

@@ -108,3 +108,9 @@ TEST_CASE("sync: a message without an fd leaves the receiver's slot empty", "[sy
     REQUIRE(sync_recv(b.get(), m, &got) == 1);
     CHECK_FALSE(got);
 }
+
+TEST_CASE("sync: every message type has a name for --debug", "[sync]")
+{
+    CHECK(std::string(sync_type_name(SyncType::console)) == "console");
+    CHECK(std::string(sync_type_name(SyncType::seccomp_fd)) == "seccomp_fd");
+}

@@ -70,6 +70,9 @@ struct ContainerPlan {
     std::vector<std::string> masked_paths;
     std::vector<std::string> readonly_paths;
     std::string cwd;                    // the process's cwd, created in the rootfs if missing
+    // process.terminal: /dev/console is created (an empty file) if missing while /dev is still
+    // writable; the process step binds the pty over it after pivot_root.
+    bool console = false;
 
     // Stop after the mounts, before pivot_root, for berth to run the prestart and createRuntime
     // hooks (handshake step 6): set when the config has any.

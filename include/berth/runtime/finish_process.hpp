@@ -1,7 +1,8 @@
 // The process step, shared by a new container's init and (later) an exec into a running one:
-// rlimits, no_new_privs, cwd, user and groups, capabilities, umask, executable lookup, fds,
-// then the start gate and execve. The security profile (seccomp last) goes between the
-// capabilities and the gate; startContainer hooks run right after the gate opens.
+// the terminal (process.terminal: a pty as stdio, its master to berth), rlimits, no_new_privs,
+// cwd, user and groups, capabilities, umask, executable lookup, fds, then the start gate and
+// execve. The security profile (seccomp last) goes between the capabilities and the gate;
+// startContainer hooks run right after the gate opens.
 #pragma once
 #include "berth/runtime/process_plan.hpp"
 

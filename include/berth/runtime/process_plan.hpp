@@ -4,6 +4,7 @@
 #pragma once
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,14 @@
 
 namespace berth::runtime {
 
+// process.terminal: the process gets a pty of the container's devpts as its stdio and
+// controlling terminal (finish_process); its master goes to berth (handshake step 7a).
+struct TerminalPlan {
+    uint16_t rows = 0;  // process.consoleSize; 0x0 leaves the kernel's default
+    uint16_t cols = 0;
+    bool mount_console = false;  // bind it over /dev/console: the container's init, not an exec
+};
+
 struct ProcessPlan {
     std::vector<std::string> args;
     std::vector<std::string> env;
@@ -31,6 +40,7 @@ struct ProcessPlan {
     std::optional<mode_t> umask;
     bool no_new_privileges = false;
     int preserve_fds = 0;     // fds 3 .. 3+n-1 stay open across execve
+    std::optional<TerminalPlan> terminal;
     // Applied before the capabilities are dropped (a real-time policy needs CAP_SYS_NICE).
     std::optional<unsigned long> personality;  // linux.personality (create only)
     std::optional<os::SchedAttr> scheduler;

@@ -1,7 +1,7 @@
 // The handshake between berth (the parent), the intermediate process and the container init,
 // over one SOCK_SEQPACKET socketpair. Messages are fixed-size structs, so the child side never
 // allocates to report; a message may carry one fd (SCM_RIGHTS): the pty master for the console
-// socket, the seccomp notify fd for its listener.
+// socket or berth's foreground proxy, the seccomp notify fd for its listener.
 //
 // The whole sequence, in order. "init" is the cloned child; with a two-stage start (joins that
 // must precede creating namespaces) the clone is the intermediate, which forks the init.
@@ -27,6 +27,11 @@
 //                                                                       failing hook fails the create
 //  7  parent        resume         (6) answered                         init: createContainer hooks,
 //                                                                       pivot_root, process step
+// 7a  init          console(N,fd)  process.terminal: it opened a pty of sends the master to the console
+//                                  the container's devpts, made it its  socket and closes it, or keeps it
+//                                  stdio, bound it over /dev/console    for the foreground proxy (N of
+//                                  (not in an exec); fd is the master,  /dev/pts/N: for --debug). No
+//                                  which the init then closes           answer: the init goes on
 //  8  init          seccomp_fd(fd) it loaded a seccomp filter with a     hands fd and the container process
 //                                  listener (SCMP_ACT_NOTIFY rules);    state to the listener at
 //                                  fd is the notify fd                  listenerPath (seccomp_listener.hpp)
@@ -39,11 +44,11 @@
 //  -  (EOF)                        execve closed the socket (CLOEXEC)   run: the container runs
 //
 // Steps 1-3 happen only in a two-stage start; without one, 1 and 3 are skipped. 3a happens
-// only in a user namespace, where the init may not reach a bind source itself. 8-9 only with a
-// seccomp listener (9: a `run` has no exec fifo to hold the process back until the listener
-// is served). A failure in any step replaces the rest of the sequence. The parent drives
+// only in a user namespace, where the init may not reach a bind source itself. 7a only with
+// process.terminal. 8-9 only with a seccomp listener (9: a `run` has no exec fifo to hold the
+// process back until the listener is served). A failure in any step replaces the rest of the sequence. The parent drives
 // its side from launch.cpp (launch()), the init its side from container_init.cpp
-// (run_container_init()) and finish_process.cpp (steps 8-10).
+// (run_container_init()) and finish_process.cpp (steps 7a-10).
 #pragma once
 #include <sys/types.h>
 
@@ -65,6 +70,7 @@ enum class SyncType : uint32_t {
     error,         // child -> parent: `failure` says what went wrong
     mount_source,  // parent -> init: `pid` is an index into plan.mounts, the fd its bind source
     seccomp_fd,    // init -> parent: carries the seccomp notify fd for the listener
+    console,       // init -> parent: carries the pty master; `pid` is N of its /dev/pts/N
 };
 
 struct SyncMsg {
