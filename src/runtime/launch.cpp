@@ -50,6 +50,31 @@ std::string absolute(const std::string& path)
     return buf;
 }
 
+// LISTEN_FDS in berth's environment (systemd socket activation) when it is for this process
+// (LISTEN_PID is berth's pid, as sd_listen_fds wants): how many fds from 3 on to pass on.
+int socket_activation_fds()
+{
+    const char* n = std::getenv("LISTEN_FDS");
+    const char* pid = std::getenv("LISTEN_PID");
+    if (!n || !*n || !pid || std::string(pid) != std::to_string(::getpid())) return 0;
+    char* end = nullptr;
+    long v = std::strtol(n, &end, 10);
+    if (*end || v < 0 || v > 1024) throw Error(std::string("LISTEN_FDS=") + n + ": expected a number of fds");
+    return static_cast<int>(v);
+}
+
+// KEY=VALUE replaces KEY's entry or is added.
+void set_env_entry(std::vector<std::string>& env, const std::string& entry)
+{
+    std::string_view key(entry.data(), entry.find('=') + 1);
+    for (auto& e : env)
+        if (e.starts_with(key)) {
+            e = entry;
+            return;
+        }
+    env.push_back(entry);
+}
+
 void check_preserved_fds(int n)
 {
     for (int fd = 3; fd < 3 + n; ++fd)
@@ -210,7 +235,9 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     const std::string& bundle = b.dir;
     const Trace trace(ctx.log, for_run ? "run" : "create", opts.id);
     if (::geteuid() != 0) throw Error("rootless containers are not supported by berth yet: run berth as root");
-    check_preserved_fds(opts.preserve_fds);
+    // Socket activation, as runc: the fds systemd passed berth go to the process first.
+    const int listen_fds = socket_activation_fds();
+    check_preserved_fds(listen_fds + opts.preserve_fds);
     // With a terminal, a console socket is connected before anything is created.
     terminal::ConsoleHandoff console;
     if (config.process->terminal) console = terminal::ConsoleHandoff::for_terminal(opts.console_socket);
@@ -240,11 +267,15 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     in.rootfs = rootfs;
     in.no_pivot = opts.no_pivot;
     in.no_new_keyring = opts.no_new_keyring;
-    in.preserve_fds = opts.preserve_fds;
+    in.preserve_fds = listen_fds + opts.preserve_fds;
     in.cgroup_mode = cg.mode();
     in.hierarchies = cg.hierarchies();
     in.seccomp_cache_dir = path_join(ctx.store.root(), "~seccomp");  // "~": never a container id
     Plan plan = build_plan(config, in, ctx.log);
+    if (listen_fds > 0) {
+        set_env_entry(plan.process.env, "LISTEN_FDS=" + std::to_string(listen_fds));
+        set_env_entry(plan.process.env, "LISTEN_PID=1");
+    }
     ContainerPlan& cp = plan.container;
     trace([&] { return describe_namespaces(cp); });
     if (plan.process.terminal && !console.to_socket()) {

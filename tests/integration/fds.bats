@@ -26,3 +26,28 @@ load helpers
 	[ "$status" -eq 0 ]
 	[ "$output" = $'0\n1\n2\n3\nfd3-content' ]
 }
+
+@test "fds: socket activation: LISTEN_FDS fds come first, with LISTEN_FDS and LISTEN_PID=1 set" {
+	echo listen-fd >"$TESTDIR/fd3"
+	echo preserved-fd >"$TESTDIR/fd4"
+	# LISTEN_PID must be the runtime's own pid (sd_listen_fds), so the runtime is exec'd by a
+	# shell that sets it to its own pid first.
+	run_activated() {
+		RUNTIME_ARGS="--root $ROOT run --preserve-fds 1 --bundle $BUNDLE $1" \
+			bash -c 'export LISTEN_PID=$$ LISTEN_FDS=1; exec "$RUNTIME" $RUNTIME_ARGS' \
+			</dev/null 3<"$TESTDIR/fd3" 4<"$TESTDIR/fd4"
+	}
+	# The listing first: busybox sh may hold an fd of its own once it ran a builtin.
+	set_cmd 'ls /proc/$$/fd; echo "$LISTEN_FDS $LISTEN_PID"; cat <&3; cat <&4'
+	run --separate-stderr run_activated "$(new_id)"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[ "$output" = $'0\n1\n2\n3\n4\n1 1\nlisten-fd\npreserved-fd' ] || fail "$output"
+	# Not for the runtime (another pid): nothing is passed on.
+	run_other() {
+		LISTEN_PID=1 LISTEN_FDS=1 rt run --bundle "$BUNDLE" "$1" </dev/null 3<"$TESTDIR/fd3"
+	}
+	set_cmd 'ls /proc/$$/fd; echo "${LISTEN_FDS:-unset}"'
+	run --separate-stderr run_other "$(new_id)"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[ "$output" = $'0\n1\n2\nunset' ] || fail "$output"
+}
