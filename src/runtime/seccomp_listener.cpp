@@ -9,6 +9,7 @@
 
 #include "berth/spec/version.hpp"
 #include "berth/util/error.hpp"
+#include "berth/util/fd_passing.hpp"
 #include "berth/util/fd.hpp"
 
 namespace berth::runtime {
@@ -49,24 +50,8 @@ void send_to_seccomp_listener(const std::string& path, const std::string& state_
     size_t done = 0;
     bool fd_sent = false;
     while (done < state_json.size()) {
-        struct iovec iov {};
-        iov.iov_base = const_cast<char*>(state_json.data() + done);
-        iov.iov_len = state_json.size() - done;
-        struct msghdr h {};
-        h.msg_iov = &iov;
-        h.msg_iovlen = 1;
-        alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-        if (!fd_sent) {  // with the first bytes
-            h.msg_control = control;
-            h.msg_controllen = sizeof control;
-            struct cmsghdr* c = CMSG_FIRSTHDR(&h);
-            c->cmsg_level = SOL_SOCKET;
-            c->cmsg_type = SCM_RIGHTS;
-            c->cmsg_len = CMSG_LEN(sizeof(int));
-            std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
-        }
-        ssize_t n = ::sendmsg(sock.get(), &h, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
+        // The fd goes with the first bytes.
+        ssize_t n = send_with_fd(sock.get(), state_json.data() + done, state_json.size() - done, fd_sent ? -1 : fd);
         if (n <= 0) throw_errno(where + ": send the container process state");
         fd_sent = true;
         done += static_cast<size_t>(n);

@@ -6,35 +6,15 @@
 #include <cerrno>
 #include <cstring>
 
+#include "berth/util/fd_passing.hpp"
+
 namespace berth::runtime {
 
 namespace {
 
 bool send_msg(int fd, const SyncMsg& m, int pass_fd) noexcept
 {
-    struct iovec iov {};
-    iov.iov_base = const_cast<SyncMsg*>(&m);
-    iov.iov_len = sizeof m;
-    struct msghdr h {};
-    h.msg_iov = &iov;
-    h.msg_iovlen = 1;
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-    if (pass_fd >= 0) {
-        std::memset(control, 0, sizeof control);
-        h.msg_control = control;
-        h.msg_controllen = sizeof control;
-        struct cmsghdr* c = CMSG_FIRSTHDR(&h);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
-    }
-    for (;;) {
-        ssize_t n = ::sendmsg(fd, &h, MSG_NOSIGNAL);
-        if (n == static_cast<ssize_t>(sizeof m)) return true;
-        if (n < 0 && errno == EINTR) continue;
-        return false;
-    }
+    return send_with_fd(fd, &m, sizeof m, pass_fd) == static_cast<ssize_t>(sizeof m);
 }
 
 }  // namespace

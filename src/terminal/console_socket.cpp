@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "berth/util/error.hpp"
+#include "berth/util/fd_passing.hpp"
 
 namespace berth::terminal {
 
@@ -38,24 +39,7 @@ Fd connect_console_socket(const std::string& path)
 
 void send_master(int sock, int master, const std::string& name)
 {
-    struct iovec iov {};
-    iov.iov_base = const_cast<char*>(name.data());
-    iov.iov_len = name.size();
-    struct msghdr h {};
-    h.msg_iov = &iov;
-    h.msg_iovlen = 1;
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    h.msg_control = control;
-    h.msg_controllen = sizeof control;
-    struct cmsghdr* c = CMSG_FIRSTHDR(&h);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &master, sizeof(int));
-    ssize_t n;
-    do {
-        n = ::sendmsg(sock, &h, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
+    ssize_t n = send_with_fd(sock, name.data(), name.size(), master);
     if (n < 0) throw_errno("send the pty master to the console socket");
     if (static_cast<size_t>(n) != name.size()) throw Error("send the pty master to the console socket: short write");
 }
