@@ -201,9 +201,11 @@ std::vector<struct sock_filter> compile_seccomp(const spec::Seccomp& s, const st
                                 s.default_errno_ret);
     Ctx ctx(::seccomp_init(def));
     if (!ctx) throw Error(where + ".defaultAction: libseccomp refused " + s.default_action);
-    // A binary tree of syscall numbers instead of libseccomp's default linear list: the kernel
-    // simulates the filter for every syscall number when it loads it (its action cache), so the
-    // load costs filter length x syscalls; podman's profile loaded in 0.9 ms as a list.
+    // A binary tree of syscall numbers instead of libseccomp's default linear list: every call
+    // of the container searches instead of walking the list, and so does the kernel when it
+    // simulates the filter for each syscall number at load (its action cache). podman's profile
+    // loads in 0.97 ms as a tree (1408 instructions) against 1.40 ms as a list (1125), median
+    // of 15 under strace here.
     if (int rc = ::seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2); rc < 0)
         throw Error(where + ": libseccomp: binary tree optimization: " + errno_text(-rc));
     add_architectures(ctx.get(), s, where);
