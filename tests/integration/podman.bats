@@ -40,6 +40,8 @@ teardown_file() {
 	pm rmi -af >/dev/null 2>&1 || true
 	local mp
 	for mp in $(mounts_under "$PM_DIR" | sort -r); do umount -l "$mp"; done
+	# conmon's own cgroup (libpod_parent/conmon) first, then the parent podman made.
+	rmdir /sys/fs/cgroup/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent/conmon 2>/dev/null || true
 	rmdir /sys/fs/cgroup/libpod_parent /sys/fs/cgroup/*/libpod_parent 2>/dev/null || true
 	[[ -f "$PM_DIR/had-var-lib-containers" ]] || rm -rf /var/lib/containers
 	common_teardown_file
