@@ -151,7 +151,7 @@ task_status() { ctr_ task ls | awk -v id="$1" '$1 == id {print $3}'; }
 	local id="tty-$$" cmd
 	printf -v cmd 'stty rows 40 cols 100; timeout --foreground 60 ctr -a %q -n %q run -t --rm --runc-binary %q localhost/berth-busybox:latest %q sh; echo "rc=$?"' \
 		"$CTD_SOCK" "$CTD_NS" "$RUNTIME" "$id"
-	run script -qec "$cmd" /dev/null <<<'echo $((6*7)); stty size; tty; exit 3'
+	run script -qec "$cmd" /dev/null <<<'echo $((6*7)); sleep 1; stty size; tty; exit 3'  # sleep: the engine resizes the pty after start
 	local seen
 	seen="$(tr -d '\r' <<<"$output")"
 	grep -qx 42 <<<"$seen" || fail "output: $output"
@@ -171,7 +171,7 @@ task_status() { ctr_ task ls | awk -v id="$1" '$1 == id {print $3}'; }
 	if command -v script >/dev/null; then
 		printf -v cmd 'stty rows 30 cols 90; timeout --foreground 60 ctr -a %q -n %q task exec -t --exec-id e2 %q sh; echo "rc=$?"' \
 			"$CTD_SOCK" "$CTD_NS" "$id"
-		run script -qec "$cmd" /dev/null <<<'echo $((6*7)); stty size; tty; exit 3'
+		run script -qec "$cmd" /dev/null <<<'echo $((6*7)); sleep 1; stty size; tty; exit 3'  # sleep: the engine resizes the pty after start
 		local seen
 		seen="$(tr -d '\r' <<<"$output")"
 		grep -qx 42 <<<"$seen" || fail "output: $output"

@@ -95,7 +95,7 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	local cmd
 	printf -v cmd 'stty rows 40 cols 100; CONTAINERS_CONF=%q timeout --foreground 60 podman --root %q --runroot %q --storage-driver vfs --cgroup-manager cgroupfs run -it --rm %s localhost/berth-bb:latest sh; echo "rc=$?"' \
 		"$PM_DIR/containers.conf" "$PM_DIR/root" "$PM_DIR/runroot" "${ULIMITS[*]}"
-	run script -qec "$cmd" /dev/null <<<'echo $((6*7)); stty size; tty; exit 3'
+	run script -qec "$cmd" /dev/null <<<'echo $((6*7)); sleep 1; stty size; tty; exit 3'  # sleep: the engine resizes the pty after start
 	local seen
 	seen="$(tr -d '\r' <<<"$output")"
 	grep -qx 42 <<<"$seen" || fail "output: $output"
@@ -144,7 +144,7 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	if command -v script >/dev/null; then
 		printf -v cmd 'stty rows 30 cols 90; CONTAINERS_CONF=%q timeout --foreground 60 podman --root %q --runroot %q --storage-driver vfs --cgroup-manager cgroupfs exec -it %q sh; echo "rc=$?"' \
 			"$PM_DIR/containers.conf" "$PM_DIR/root" "$PM_DIR/runroot" "$name"
-		run script -qec "$cmd" /dev/null <<<'echo $((6*7)); stty size; tty; exit 3'
+		run script -qec "$cmd" /dev/null <<<'echo $((6*7)); sleep 1; stty size; tty; exit 3'  # sleep: the engine resizes the pty after start
 		out="$(tr -d '\r' <<<"$output")"
 		grep -qx 42 <<<"$out" || fail "output: $output"
 		grep -qx '30 90' <<<"$out" || fail "output: $output"
