@@ -170,7 +170,8 @@ void write_all(const std::string& dir, const std::vector<Write>& writes)
             if (w.if_exists) continue;
             throw Error(where + path + ": no such file");
         }
-        with_context(where + "write \"" + w.value + "\" to " + path, [&] { write_file(path, w.value); });
+        // write_file's error names the file: "... value 4096: write <path>: invalid argument".
+        with_context(where + "value " + w.value, [&] { write_file(path, w.value); });
     }
 }
 

@@ -133,7 +133,7 @@ v2_controllers() {
 	update_config '.linux.resources.cpu = {"cpus": "4096"}'
 	fails_cleanly
 	if is_berth; then
-		[[ "$stderr" == *'config.json: .linux.resources.cpu.cpus: write "4096" to /sys/fs/cgroup/cpuset/'*'/cpuset.cpus: '* ]] ||
+		[[ "$stderr" == *'config.json: .linux.resources.cpu.cpus: value 4096: write /sys/fs/cgroup/cpuset/'*'/cpuset.cpus: '* ]] ||
 			fail "$stderr"
 	fi
 }

@@ -246,6 +246,14 @@ TEST_CASE("apply_resources on a fake v1 tree", "[resources]")
     rt.cpu.emplace().realtime_runtime = 1000;
     CHECK(error_of([&] { m->apply_resources(rt); }) ==
           "config.json: .linux.resources.cpu.realtimeRuntime: " + cpud + "/cpu.rt_runtime_us: no such file");
+    // A refused write names the field, the value and the file.
+    spec::Resources p;
+    p.pids.emplace().limit = 16;
+    ::unlink((pidd + "/pids.max").c_str());
+    mkdir_p(pidd + "/pids.max", 0755);
+    auto err = error_of([&] { m->apply_resources(p); });
+    CHECK(err.starts_with("config.json: .linux.resources.pids.limit: value 16: "));
+    CHECK(err.find(pidd + "/pids.max: ") != std::string::npos);
     // No cpuset hierarchy and no unified one.
     spec::Resources cs;
     cs.cpu.emplace().cpus = "0";

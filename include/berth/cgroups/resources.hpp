@@ -45,7 +45,8 @@ std::vector<Write> cpuset_writes(const spec::Cpu& c);  // same files on v1 and v
 std::vector<Write> pids_writes(const spec::Pids& p);   // same file on v1 and v2
 
 // Performs the writes in dir. A missing file fails with
-// "config.json: <field>: <dir>/<file>: no such file"; a refused write names field, value and file.
+// "config.json: <field>: <dir>/<file>: no such file"; a refused write with
+// "config.json: <field>: value <value>: write <dir>/<file>: <strerror>".
 void write_all(const std::string& dir, const std::vector<Write>& writes);
 
 // Adds `controller` to cgroup.subtree_control of every level from mount_point down to dir's
