@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cmath>
 
 #include "berth/cgroups/fs.hpp"
 #include "berth/util/error.hpp"
@@ -36,10 +37,14 @@ void kernel_memory_warnings(const spec::Memory& m, std::vector<std::string>& war
 uint64_t cpu_shares_to_weight(uint64_t shares)
 {
     if (shares == 0) return 0;
-    if (shares < 2) shares = 2;  // the v1 minimum; keeps the result >= 1
-    if (shares > 262144) shares = 262144;
-    // Linear map of [2, 262144] onto [1, 10000], as runc does.
-    return 1 + ((shares - 2) * 9999) / 262142;
+    if (shares <= 2) return 1;
+    if (shares >= 262144) return 10000;
+    // Current runc and crun (runc PR 4785): a quadratic in log2(shares) through the minimum,
+    // the maximum and the defaults (1024 -> 100). The older linear map sent 1024 to 39,
+    // below every v2 cgroup left at the default weight.
+    double l = std::log2(static_cast<double>(shares));
+    double exponent = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
+    return static_cast<uint64_t>(std::ceil(std::pow(10.0, exponent)));
 }
 
 int64_t memory_swap_to_v2(int64_t swap, int64_t limit)

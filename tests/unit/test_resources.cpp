@@ -57,10 +57,14 @@ TEST_CASE("cpu shares to cgroup v2 weight", "[resources]")
 {
     CHECK(cpu_shares_to_weight(0) == 0);  // unset stays unset
     CHECK(cpu_shares_to_weight(2) == 1);
-    CHECK(cpu_shares_to_weight(1024) == 39);  // the default maps to runc's 39
-    CHECK(cpu_shares_to_weight(512) == 20);
+    CHECK(cpu_shares_to_weight(3) == 2);
+    CHECK(cpu_shares_to_weight(512) == 59);
+    CHECK(cpu_shares_to_weight(1024) == 100);  // default to default
+    CHECK(cpu_shares_to_weight(2048) == 174);
+    CHECK(cpu_shares_to_weight(100000) == 4340);
+    CHECK(cpu_shares_to_weight(262143) == 10000);
     CHECK(cpu_shares_to_weight(262144) == 10000);
-    CHECK(cpu_shares_to_weight(1) == 1);            // clamped to the v1 range
+    CHECK(cpu_shares_to_weight(1) == 1);  // clamped to the v1 range
     CHECK(cpu_shares_to_weight(1000000) == 10000);
 }
 
@@ -171,7 +175,7 @@ TEST_CASE("cpu, cpuset and pids writes", "[resources]")
                                           {cf("quota"), "cpu.cfs_quota_us", "50000"},
                                           {cf("burst"), "cpu.cfs_burst_us", "1000"},
                                           {cf("idle"), "cpu.idle", "0"}});
-    CHECK(cpu_v2(c) == std::vector<Write>{{cf("shares"), "cpu.weight", "20"},
+    CHECK(cpu_v2(c) == std::vector<Write>{{cf("shares"), "cpu.weight", "59"},
                                           {cf("quota"), "cpu.max", "50000 100000"},
                                           {cf("burst"), "cpu.max.burst", "1000"},
                                           {cf("idle"), "cpu.idle", "0"}});

@@ -24,7 +24,8 @@ struct Write {
 };
 
 // runc's conversions (cgroups/utils.go), v1 values to v2 ones.
-// cpu.shares [2, 262144] to cpu.weight [1, 10000]; 0 stays 0 (unset).
+// cpu.shares [2, 262144] to cpu.weight [1, 10000], the default 1024 to the default 100;
+// 0 stays 0 (unset).
 uint64_t cpu_shares_to_weight(uint64_t shares);
 // memory.swap in the runtime-spec is memory+swap (v1's memsw); v2's memory.swap.max is swap
 // alone: swap - limit. -1 (max) and 0 (unset) pass through; limit 0 means unset. Throws Error
