@@ -8,6 +8,7 @@
 
 #include "berth/cgroups/backends.hpp"
 #include "berth/cgroups/mountinfo.hpp"
+#include "berth/cgroups/resources.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
 
@@ -169,6 +170,38 @@ public:
         });
     }
 
+    std::vector<std::string> apply_resources(const spec::Resources& r) override
+    {
+        std::vector<std::string> warnings;
+        if (r.memory) {
+            const spec::Memory& m = *r.memory;
+            if (auto d = v1_ ? v1_->find("memory") : nullptr) {
+                std::optional<uint64_t> current;
+                if (m.limit && m.swap) current = current_v1_limit(d->dir);
+                write_all(d->dir, memory_v1(m, current, warnings));
+            } else {
+                place_v2("memory", memory_v2(m, warnings));
+            }
+        }
+        if (r.cpu) {
+            if (auto d = v1_ ? v1_->find("cpu") : nullptr)
+                write_all(d->dir, cpu_v1(*r.cpu));
+            else
+                place_v2("cpu", cpu_v2(*r.cpu));
+            if (auto d = v1_ ? v1_->find("cpuset") : nullptr)
+                write_all(d->dir, cpuset_writes(*r.cpu));
+            else
+                place_v2("cpuset", cpuset_writes(*r.cpu));
+        }
+        if (r.pids) {
+            if (auto d = v1_ ? v1_->find("pids") : nullptr)
+                write_all(d->dir, pids_writes(*r.pids));
+            else
+                place_v2("pids", pids_writes(*r.pids));
+        }
+        return warnings;
+    }
+
     std::vector<Hierarchy> hierarchies() const override
     {
         std::vector<Hierarchy> out;
@@ -207,6 +240,28 @@ public:
     }
 
 private:
+    // Writes for a controller no v1 hierarchy holds: in the unified hierarchy, if there is one.
+    void place_v2(std::string_view controller, const std::vector<Write>& writes)
+    {
+        if (writes.empty()) return;
+        if (!v2_)
+            throw Error("config.json: " + writes.front().field + ": no " + std::string(controller) +
+                        " controller is mounted (cgroup v1 or v2)");
+        enable_v2_controller(v2_->mount_point(), v2_->dir(), controller);
+        write_all(v2_->dir(), writes);
+    }
+
+    static std::optional<uint64_t> current_v1_limit(const std::string& dir)
+    {
+        auto v = read_file_if_exists(dir + "/memory.limit_in_bytes");
+        if (!v) return std::nullopt;
+        try {
+            return std::stoull(fs::trimmed(*v));
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+    }
+
     Mode mode_;
     std::optional<V1> v1_;
     std::optional<V2> v2_;

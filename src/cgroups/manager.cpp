@@ -22,6 +22,11 @@ void Manager::apply_devices(const std::vector<DeviceRule>&)
     throw Error("device rules cannot be applied by " + describe());
 }
 
+std::vector<std::string> Manager::apply_resources(const spec::Resources&)
+{
+    throw Error("resource limits cannot be applied by " + describe());
+}
+
 void Manager::set_frozen(bool) { throw Error("freezing is not supported by " + describe()); }
 
 std::unique_ptr<Manager> make_manager(const Options& opts)

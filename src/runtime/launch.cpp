@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "berth/cgroups/manager.hpp"
+#include "berth/cgroups/resources.hpp"
 #include "berth/linux/netdev.hpp"
 #include "berth/linux/self_exe.hpp"
 #include "berth/linux/syscalls.hpp"
@@ -30,6 +31,7 @@
 #include "berth/runtime/supported.hpp"
 #include "berth/runtime/sync.hpp"
 #include "berth/spec/parse.hpp"
+#include "berth/spec/resources_fields.hpp"
 #include "berth/spec/version.hpp"
 #include "berth/state/files.hpp"
 #include "berth/state/proc_info.hpp"
@@ -260,6 +262,10 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     });
     if (ctx.cgroups_disabled && config.linux && config.linux->resources && !config.linux->resources->devices.empty())
         ctx.log.warn("config.json: .linux.resources.devices: not enforced: cgroups are disabled (--cgroup-manager=disabled)");
+    if (ctx.cgroups_disabled && config.linux && config.linux->resources)
+        for (const auto& field : spec::set_resource_fields(*config.linux->resources))
+            if (field != ".linux.resources.devices" && cgroups::applied_resource_field(field))
+                ctx.log.warn("config.json: " + field + ": not applied: cgroups are disabled (--cgroup-manager=disabled)");
 
     PlanInputs in;
     in.id = opts.id;
@@ -357,6 +363,13 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     if (!ctx.cgroups_disabled) {
         with_context("cgroup", [&] { cg.apply_devices(device_rules(config)); });
         trace([] { return std::string("cgroup: device rules applied"); });
+        // Limits likewise before the init joins (v1) or is told to go on (v2, born in the
+        // cgroup): nothing of the container runs unlimited.
+        if (config.linux && config.linux->resources) {
+            auto warnings = with_context("cgroup", [&] { return cg.apply_resources(*config.linux->resources); });
+            for (const auto& w : warnings) ctx.log.warn(w);
+            trace([] { return std::string("cgroup: resource limits applied"); });
+        }
     }
     if (!cp.cgroup_at_clone) {
         cg.add_process(init);

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "berth/cgroups/resources.hpp"
 #include "berth/linux/mount_options.hpp"
 #include "berth/spec/resources_fields.hpp"
 #include "berth/util/error.hpp"
@@ -27,7 +28,7 @@ void check_linux(const spec::Linux& l, const Logger& log)
     if (!l.time_offsets.empty()) unsupported(".linux.timeOffsets", "time namespace offsets");
     if (l.resources)
         for (const auto& field : spec::set_resource_fields(*l.resources))
-            if (field != ".linux.resources.devices")  // applied: container_plan.cpp device_rules()
+            if (!cgroups::applied_resource_field(field))  // applied: launch.cpp, through the cgroup manager
                 log.note("config.json: " + field + ": resource limits are not applied yet; ignored");
 }
 

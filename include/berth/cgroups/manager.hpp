@@ -10,6 +10,7 @@
 
 #include "berth/cgroups/devices.hpp"
 #include "berth/cgroups/mode.hpp"
+#include "berth/spec/config.hpp"
 
 namespace berth::cgroups {
 
@@ -55,6 +56,11 @@ public:
     // program attached to the container's cgroup. Throws when neither can be had: device rules
     // are never silently dropped. The default throws (test doubles).
     virtual void apply_devices(const std::vector<DeviceRule>& rules);
+    // linux.resources memory, cpu, cpuset and pids limits, each in the v1 hierarchy holding
+    // the controller, else in the unified one (controllers enabled in the parents). A field
+    // that cannot be applied throws naming its JSON path (and the missing file); returns
+    // warnings about fields ignored as runc ignores them. The default throws (test doubles).
+    virtual std::vector<std::string> apply_resources(const spec::Resources& resources);
     virtual std::vector<Hierarchy> hierarchies() const = 0;
     // Everything load_manager() needs to rebuild this manager.
     virtual nlohmann::json to_json() const = 0;

@@ -19,8 +19,9 @@
 //                                                                       sysctls, cgroup ns if born in its
 //                                                                       cgroup, keyring, names, rootfs
 //                                                                       mounts
-//  5  parent        cgroup_ready   init is in its cgroup, oom_score_adj init (after its mounts): cgroup ns
-//                                  written                              if not made yet
+//  5  parent        cgroup_ready   init is in its cgroup with its       init (after its mounts): cgroup ns
+//                                  device rules and resource limits,    if not made yet
+//                                  oom_score_adj written
 //  6  init          hooks          mounts done, before pivot_root;      runs the prestart, then the
 //                                  only when plan.pause_before_pivot    createRuntime hooks (runtime ns,
 //                                  (the config has either hook)         hooks.hpp), then sends resume; a

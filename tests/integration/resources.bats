@@ -1,0 +1,150 @@
+#!/usr/bin/env bats
+# linux.resources memory, cpu and pids limits: written to the container's cgroup before its
+# program runs, on this v1/hybrid host and on pure cgroup v2 (a private mount namespace with
+# cgroup2 on /sys/fs/cgroup), and enforced: a fork bomb stops at pids.limit, an allocation
+# above memory.limit is OOM-killed.
+
+load helpers
+
+# cgroup_v1_host — /sys/fs/cgroup holds v1 hierarchies (v1 or hybrid).
+cgroup_v1_host() { [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; }
+
+# The limits of the issue: memory 64 MiB (no swap on top), pids 32, cpu 50000/100000, shares 512.
+with_limits() {
+	update_config '.linux.resources.memory = {"limit": 67108864, "swap": 67108864}
+		| .linux.resources.pids = {"limit": 32}
+		| .linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000}'
+}
+
+# v1_dir PID CONTROLLER — the host dir of PID's cgroup in the v1 hierarchy of CONTROLLER.
+v1_dir() {
+	local rel
+	rel="$(sed -n "s/^[0-9]*:\([^:]*,\)\{0,1\}$2\(,[^:]*\)\{0,1\}://p" "/proc/$1/cgroup")"
+	[ -n "$rel" ] || return
+	printf '/sys/fs/cgroup/%s%s\n' "$(sed -n "s/^[0-9]*:\(\([^:]*,\)\{0,1\}$2\(,[^:]*\)\{0,1\}\):.*/\1/p" "/proc/$1/cgroup")" "$rel"
+}
+
+@test "resources: memory, pids and cpu limits in the host's cgroup files and in the container's view" {
+	cgroup_v1_host || skip "needs a cgroup v1 or hybrid host"
+	with_limits
+	set_cmd "for f in memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes pids/pids.max \
+		cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us cpu/cpu.shares; do echo \"\$f \$(cat /sys/fs/cgroup/\$f)\"; done
+		exec sleep $LONG"
+	local id pid mem pids cpu
+	id="$(new_id)"
+	start_ctr "$id"
+	pid="$(pid_of "$id")"
+	mem="$(v1_dir "$pid" memory)"
+	pids="$(v1_dir "$pid" pids)"
+	cpu="$(v1_dir "$pid" cpu)"
+	echo "memory=$mem pids=$pids cpu=$cpu"
+	[ "$(cat "$mem/memory.limit_in_bytes")" = 67108864 ]
+	[ "$(cat "$mem/memory.memsw.limit_in_bytes")" = 67108864 ]
+	[ "$(cat "$pids/pids.max")" = 32 ]
+	[ "$(cat "$cpu/cpu.cfs_quota_us")" = 50000 ]
+	[ "$(cat "$cpu/cpu.cfs_period_us")" = 100000 ]
+	[ "$(cat "$cpu/cpu.shares")" = 512 ]
+	wait_for grep -q cpu.shares "$TESTDIR/$id.out"
+	cat "$TESTDIR/$id.out"
+	grep -qx 'memory/memory.limit_in_bytes 67108864' "$TESTDIR/$id.out"
+	grep -qx 'pids/pids.max 32' "$TESTDIR/$id.out"
+	grep -qx 'cpu/cpu.cfs_quota_us 50000' "$TESTDIR/$id.out"
+	grep -qx 'cpu/cpu.shares 512' "$TESTDIR/$id.out"
+	rt delete -f "$id"
+}
+
+# What the container runs to test enforcement: a fork bomb of 100 sleeps in a subshell (busybox
+# sh exits when a fork fails), then an allocation of 200 MiB (dd's buffer, filled from
+# /dev/zero). Only shell builtins run while the pids limit is full. Prints "bomb-status N",
+# "procs N" (processes in its pid namespace), "pids-current N", "pids-events ...",
+# "dd-status N" and the OOM counters as "oom ...".
+enforcement_cmd() {
+	local pids_dir="$1" mem_dir="$2" oom_file="$3"
+	set_cmd "(for i in \$(seq 100); do sleep 30 & done) 2>/dev/null; echo \"bomb-status \$?\"
+		n=0; for p in /proc/[0-9]*; do n=\$((n + 1)); done; echo \"procs \$n\"
+		read n <$pids_dir/pids.current; echo \"pids-current \$n\"
+		read ev <$pids_dir/pids.events; echo \"pids-events \$ev\"
+		kill -9 -1; wait
+		dd if=/dev/zero of=/dev/null bs=200M count=1 2>/dev/null; echo \"dd-status \$?\"
+		grep oom $mem_dir/$oom_file | sed 's/^/oom /'"
+}
+
+assert_enforced() {
+	echo "status=$status"$'\n'"$output"$'\n'"stderr: $stderr"
+	[ "$status" -eq 0 ]
+	# 32 tasks at most: the shell, the subshell and 30 sleeps; the 31st sleep's fork was
+	# refused (the subshell failed). The subshell is gone by the time of counting.
+	grep -qx 'bomb-status 2' <<<"$output"
+	grep -qx 'procs 31' <<<"$output"
+	grep -qx 'pids-current 31' <<<"$output"
+	grep -qE '^pids-events max [1-9]' <<<"$output"
+	grep -qx 'dd-status 137' <<<"$output" # SIGKILLed by the OOM killer
+	grep -qE '^oom oom_kill [1-9]' <<<"$output"
+}
+
+@test "resources: a fork bomb stops at pids.limit and a 200 MiB allocation is OOM-killed" {
+	cgroup_v1_host || skip "needs a cgroup v1 or hybrid host"
+	with_limits
+	enforcement_cmd /sys/fs/cgroup/pids /sys/fs/cgroup/memory memory.oom_control
+	run --separate-stderr run_ctr "$(new_id)"
+	assert_enforced
+}
+
+# v2_controllers — the controllers a cgroup2 mount offers on this host (on a hybrid host those
+# bound to v1 hierarchies are missing).
+v2_controllers() {
+	unshare -m sh -c 'mount --make-rprivate / && mount -t cgroup2 none /sys/fs/cgroup &&
+		cat /sys/fs/cgroup/cgroup.controllers'
+}
+
+@test "resources: on pure cgroup v2 the same pids and memory limits are enforced" {
+	local have
+	have="$(v2_controllers)" || skip "cannot mount cgroup2"
+	[[ " $have " == *" pids "* && " $have " == *" memory "* ]] ||
+		skip "cgroup2 here offers only '$have' (pids and memory are bound to v1 hierarchies)"
+	with_limits
+	# The container sees its own cgroup as the root of a cgroup2 mount.
+	update_config '.linux.namespaces += [{"type": "cgroup"}]'
+	enforcement_cmd /sys/fs/cgroup /sys/fs/cgroup memory.events
+	run --separate-stderr rt_in_mntns private 'mount -t cgroup2 none /sys/fs/cgroup' run --bundle "$BUNDLE" "$(new_id)"
+	assert_enforced
+}
+
+@test "resources: on cgroup v2 without the pids controller, create fails naming the field and the file" {
+	local have
+	have="$(v2_controllers)" || skip "cannot mount cgroup2"
+	[[ " $have " != *" pids "* ]] || skip "this host's cgroup2 has the pids controller"
+	update_config '.linux.resources.pids = {"limit": 32}'
+	set_cmd 'echo container-ran'
+	local id
+	id="$(new_id)"
+	run --separate-stderr rt_in_mntns private 'mount -t cgroup2 none /sys/fs/cgroup' run --bundle "$BUNDLE" "$id"
+	echo "status=$status"$'\n'"$output"$'\n'"stderr: $stderr"
+	[ "$status" -ne 0 ]
+	[[ "$output" != *container-ran* ]]
+	if is_berth; then
+		[[ "$stderr" == *"config.json: .linux.resources.pids.limit: /sys/fs/cgroup/berth/$id/pids.max: no such file"* ]]
+	fi
+	root_is_empty
+}
+
+@test "resources: a value the kernel refuses fails create naming the field, and leaves nothing" {
+	cgroup_v1_host || skip "needs a cgroup v1 or hybrid host"
+	update_config '.linux.resources.cpu = {"cpus": "4096"}'
+	fails_cleanly
+	if is_berth; then
+		[[ "$stderr" == *'config.json: .linux.resources.cpu.cpus: value 4096: write /sys/fs/cgroup/cpuset/'*'/cpuset.cpus: '* ]] ||
+			fail "$stderr"
+	fi
+}
+
+@test "resources: kernel memory limits are warned about, not silently dropped" {
+	is_berth || skip "berth's warning text"
+	update_config '.linux.resources.memory = {"kernel": 1048576}'
+	set_cmd 'echo container-ran'
+	run --separate-stderr run_ctr "$(new_id)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *container-ran* ]]
+	[[ "$stderr" == *"config.json: .linux.resources.memory.kernel: kernel memory limits are deprecated; ignored"* ]] ||
+		fail "stderr: $stderr"
+}
