@@ -16,6 +16,9 @@ setup_file() {
 	# podman keeps a blob cache in /var/lib/containers whatever --root says: remove it
 	# afterwards only if this file made it.
 	[[ -e /var/lib/containers ]] && touch "$PM_DIR/had-var-lib-containers"
+	# podman (as root) gives the runtime no --root: berth keeps its state, and its cache of
+	# compiled seccomp filters, in /run/berth.
+	[[ -e /run/berth ]] && touch "$PM_DIR/had-run-berth"
 	cat >"$PM_DIR/containers.conf" <<-EOF
 		[containers]
 		netns = "none"
@@ -44,6 +47,10 @@ teardown_file() {
 	rmdir /sys/fs/cgroup/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent/conmon 2>/dev/null || true
 	rmdir /sys/fs/cgroup/libpod_parent /sys/fs/cgroup/*/libpod_parent 2>/dev/null || true
 	[[ -f "$PM_DIR/had-var-lib-containers" ]] || rm -rf /var/lib/containers
+	if [[ ! -f "$PM_DIR/had-run-berth" && -d /run/berth ]]; then
+		rm -rf /run/berth/~seccomp
+		rmdir /run/berth 2>/dev/null || true
+	fi
 	common_teardown_file
 }
 
