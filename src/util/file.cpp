@@ -173,7 +173,6 @@ void mkdir_p(const std::string& path, unsigned mode, const std::string& base,
     }
 }
 
-namespace {
 void remove_tree_at(int dirfd, const std::string& name)
 {
     if (::unlinkat(dirfd, name.c_str(), 0) == 0 || errno == ENOENT) return;
@@ -187,7 +186,6 @@ void remove_tree_at(int dirfd, const std::string& name)
     for (const auto& e : entries.value_or(std::vector<DirEntry>{})) remove_tree_at(dir.get(), e.name);
     if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT) throw_errno("rmdir " + name);
 }
-}  // namespace
 
 void remove_tree(const std::string& path)
 {

@@ -21,7 +21,8 @@ ENTRY (path relative to the rootfs; mode an int or an octal string):
   {"path": P, "type": "dir" | "fifo"}
   {"path": P, "type": "symlink" | "hardlink", "target": T}
   {"path": P, "type": "char" | "block", "major": M, "minor": m}
-  common: "mode", "uid", "gid", "uname", "gname", "mtime", "xattrs": {"user.k": "v"}
+  common: "mode", "uid", "gid", "uname", "gname", "mtime", "xattrs": {"user.k": "v"},
+          "xattrs_hex": {"security.capability": "0100000200200000..."} (binary values)
 Tar names are written exactly as given, so hostile layers ("../x", "/abs") are possible.
 
 Prints the digest of the manifest (or index) the tag points at. Blobs and index.json are
@@ -80,8 +81,12 @@ def tar_entries(e):
     ti.uid, ti.gid = e.get("uid", 0), e.get("gid", 0)
     ti.uname, ti.gname = e.get("uname", ""), e.get("gname", "")
     ti.mtime = e.get("mtime", FIXED_MTIME)
-    if e.get("xattrs"):
-        ti.pax_headers = {"SCHILY.xattr." + k: v for k, v in e["xattrs"].items()}
+    pax = {"SCHILY.xattr." + k: v for k, v in e.get("xattrs", {}).items()}
+    # Binary values travel as surrogate-escaped text; tarfile then writes hdrcharset=BINARY.
+    pax.update({"SCHILY.xattr." + k: bytes.fromhex(v).decode("utf-8", "surrogateescape")
+                for k, v in e.get("xattrs_hex", {}).items()})
+    if pax:
+        ti.pax_headers = pax
     data = None
     if t == "file":
         ti.type = tarfile.REGTYPE

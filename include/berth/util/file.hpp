@@ -50,6 +50,8 @@ void mkdir_p(const std::string& path, unsigned mode, const std::string& base = {
 
 // Removes a directory tree (no symlink following). Missing path is not an error.
 void remove_tree(const std::string& path);
+// The same for dirfd/name: name is unlinked if it is not a directory, a symlink included.
+void remove_tree_at(int dirfd, const std::string& name);
 
 std::string path_join(std::string_view a, std::string_view b);
 bool path_exists(const std::string& path);
