@@ -176,8 +176,13 @@ Fd RootfsWriter::regular_file(const std::string& path)
     auto [par, base] = split_parent(path);
     std::string name = str(base);
     int pfd = parent_fd(par);
-    clear_slot(pfd, name, false);
-    Fd fd(::openat(pfd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    constexpr int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    // Most names are new: create first, make room only when something is there.
+    Fd fd(::openat(pfd, name.c_str(), flags, 0600));
+    if (!fd && errno == EEXIST) {
+        clear_slot(pfd, name, false);
+        fd.reset(::openat(pfd, name.c_str(), flags, 0600));
+    }
     if (!fd) throw_errno("create " + path);
     mark(path);
     return fd;
