@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "berth/cgroups/fs.hpp"
@@ -76,6 +77,30 @@ void remove_created_cgroup_dirs(const cgroups::Manager& cg, const std::vector<st
             }
         }
     } catch (...) {
+    }
+}
+
+}  // namespace berth::runtime
+
+namespace berth::runtime {
+
+std::string cgroup_intent(const cgroups::Manager& cg, const std::vector<std::string>& existing)
+{
+    nlohmann::json j = nlohmann::json::object();
+    j["cgroup"] = cg.to_json();
+    j["existing"] = existing;
+    return j.dump();
+}
+
+void remove_intended_cgroup(std::string_view intent_json) noexcept
+{
+    try {
+        auto j = nlohmann::json::parse(intent_json);
+        auto cg = cgroups::load_manager(j.at("cgroup"));
+        if (!cg) return;
+        remove_created_cgroup_dirs(*cg, j.at("existing").get<std::vector<std::string>>());
+    } catch (...) {
+        // A torn or foreign file: nothing berth can safely act on.
     }
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "berth/linux/syscalls.hpp"
+#include "berth/runtime/cgroup_claim.hpp"
 #include "berth/runtime/hooks.hpp"
 #include "berth/spec/parse.hpp"
 #include "berth/state/files.hpp"
@@ -113,7 +114,11 @@ void Container::destroy(const Logger& log)
     log.debug_lazy([&] { return "destroy " + id() + ": init " + std::to_string(rec_.pid); });
     // The poststop hooks come from the stored config, read before the state dir goes.
     std::optional<spec::Config> stored;
-    if (has_record_) {
+    if (!has_record_) {
+        // Killed before state.json: its init is gone or going (it exits without berth), and
+        // the cgroup dirs it was given are named by the intent file.
+        if (auto intent = dir_.read_file(state::cgroup_intent_file)) remove_intended_cgroup(*intent);
+    } else {
         stored = config_or_warn(log, "poststop hooks not run");
         if (signal_init(SIGKILL)) wait_init_gone(rec_);
         if (auto* cg = cgroup()) {

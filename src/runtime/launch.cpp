@@ -250,6 +250,9 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     auto manager = cgroups::make_manager(cgroups::Options{
         opts.id, config.linux ? config.linux->cgroups_path : std::string{}, ctx.cgroups_disabled});
     std::vector<std::string> existing = existing_cgroup_dirs(*manager);
+    // Crash consistency: the state dir names the cgroup before its first dir exists, so that
+    // `delete -f` finds what a berth killed from here on made (state.json comes only at the end).
+    dir.write_file(state::cgroup_intent_file, cgroup_intent(*manager, existing));
     auto& cg = rollback.own_cgroup(std::move(manager), existing);
     cg.create();
     // Refused before anything is written into a cgroup that is not berth's to use.
@@ -321,7 +324,9 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         sigset_t none;
         ::sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        run_container_init(cp, plan.process, StartGate{child_end.get(), exec_fifo.get()});
+        StartGate gate{child_end.get(), exec_fifo.get()};
+        gate.await_commit = true;
+        run_container_init(cp, plan.process, gate);
     }
     rollback.set_child(pid);
     // execCPUAffinity.initial: before the init (or the intermediate it forks from) joins the
@@ -447,6 +452,13 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     return out;
 }
 
+// Handshake step 11: the container is on record, the init may go on. Until this message the
+// init exits if berth dies, so a kill between "ready" and the state write leaves nothing.
+void commit_to_init(int sync)
+{
+    if (!sync_send(sync, SyncType::committed)) throw_errno("tell the container init its state is recorded");
+}
+
 void write_pid_file(const std::string& path, pid_t pid)
 {
     if (path.empty()) return;
@@ -496,6 +508,7 @@ void create_container(const Context& ctx, const CreateOptions& opts)
             return "state written: created, pid " + std::to_string(l.init) + ", " + path_join(dir.path(), state::state_file);
         });
         write_pid_file(opts.pid_file, l.init);
+        commit_to_init(l.sync.get());
         rollback.commit();
     });
 }
@@ -524,6 +537,7 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
             return "state written: running, pid " + std::to_string(l.init) + ", " + path_join(dir.path(), state::state_file);
         });
         write_pid_file(opts.pid_file, l.init);
+        commit_to_init(l.sync.get());
         // EOF means execve succeeded (the socket is close-on-exec); a message means it failed.
         SyncMsg m;
         int r = sync_recv(l.sync.get(), m);

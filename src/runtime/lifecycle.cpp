@@ -119,7 +119,16 @@ void delete_container(const Context& ctx, const std::string& id, bool force)
     with_context("delete " + id, [&] {
         // Like runc, forcing the delete of a container that is already gone succeeds.
         if (force && !ctx.store.exists(id)) return;
-        auto c = Container::open(ctx, id);
+        std::optional<Container> opened;
+        try {
+            opened.emplace(Container::open(ctx, id));
+        } catch (const Error&) {
+            // A concurrent delete removed it between the check and the lock: for --force the
+            // outcome asked for, as for runc (engines retry deletes and take a failure for a leak).
+            if (force && !ctx.store.exists(id)) return;
+            throw;
+        }
+        auto& c = *opened;
         // No record: a create that died before writing it; nothing runs from it.
         if (!c.has_record() && !force) throw Error("container \"" + id + "\" is being created");
         auto st = c.status();

@@ -67,6 +67,24 @@ void ContainerDir::write_config(std::string_view text)
                  [&] { write_file_atomic(dir_.get(), config_file, text, state_file_mode); });
 }
 
+void ContainerDir::write_file(const char* name, std::string_view text)
+{
+    require_lock("write a file of");
+    with_context("write " + path_join(path_, name), [&] { write_file_atomic(dir_.get(), name, text, state_file_mode); });
+}
+
+std::optional<std::string> ContainerDir::read_file(const char* name) const
+{
+    return with_context("read " + path_join(path_, name), [&]() -> std::optional<std::string> {
+        Fd fd(::openat(dir_.get(), name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        if (!fd) {
+            if (errno == ENOENT) return std::nullopt;
+            throw_errno("open");
+        }
+        return read_fd(fd.get());
+    });
+}
+
 std::string ContainerDir::read_config() const
 {
     return with_context("read " + path_join(path_, config_file), [&] {

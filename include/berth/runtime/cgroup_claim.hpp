@@ -18,6 +18,13 @@ std::vector<std::string> existing_cgroup_dirs(const cgroups::Manager& cg);
 // holds a process. The message names the cgroup dir.
 void check_cgroup_claimable(const cgroups::Manager& cg, const std::vector<std::string>& existing);
 
+// The state dir's record of a cgroup about to be made (state::cgroup_intent_file), and its
+// undoing for a container that never got a state.json: the dirs that did not exist before are
+// removed once empty (the init of a half-made container exits on its own: PR_SET_PDEATHSIG,
+// handshake EOF), the others are left alone, whoever uses them now. Never throws.
+std::string cgroup_intent(const cgroups::Manager& cg, const std::vector<std::string>& existing);
+void remove_intended_cgroup(std::string_view intent_json) noexcept;
+
 // Undoes create() for a cgroup that partly existed: removes the dirs it made (waiting up to
 // ~1 s for exiting processes), leaves `existing` as they were. Best effort, never throws.
 void remove_created_cgroup_dirs(const cgroups::Manager& cg, const std::vector<std::string>& existing) noexcept;

@@ -41,13 +41,18 @@
 //                                                                       or "running" (run); the init runs
 //                                                                       the startContainer hooks once
 //                                                                       started, then execs
+// 11  parent        committed      state.json (and --pid-file) written  init: waits for start (create) or
+//                                                                       execs (run). EOF instead: berth
+//                                                                       died before recording the
+//                                                                       container; the init exits, so
+//                                                                       nothing runs or waits untracked
 //  -  init          error(failure) any step failed; the init exits      throws the failure with context
 //  -  (EOF)                        execve closed the socket (CLOEXEC)   run: the container runs
 //
 // Steps 1-3 happen only in a two-stage start; without one, 1 and 3 are skipped. 3a happens
 // only in a user namespace, where the init may not reach a bind source itself. 7a only with
 // process.terminal. 8-9 only with a seccomp listener (9: a `run` has no exec fifo to hold the
-// process back until the listener is served). A failure in any step replaces the rest of the sequence. The parent drives
+// process back until the listener is served). 11 not in an exec, which has no state to record. A failure in any step replaces the rest of the sequence. The parent drives
 // its side from launch.cpp (launch()), the init its side from container_init.cpp
 // (run_container_init()) and finish_process.cpp (steps 7a-10).
 #pragma once
@@ -72,6 +77,7 @@ enum class SyncType : uint32_t {
     mount_source,  // parent -> init: `pid` is an index into plan.mounts, the fd its bind source
     seccomp_fd,    // init -> parent: carries the seccomp notify fd for the listener
     console,       // init -> parent: carries the pty master; `pid` is N of its /dev/pts/N
+    committed,     // parent -> init: the state is recorded; the init may start or exec
 };
 
 struct SyncMsg {

@@ -1,5 +1,6 @@
 // One container's state directory, <root>/<id>/, held locked for the life of the object.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,9 @@ public:
     // The config.json the container was created from, kept for exec, update, events and hooks.
     void write_config(std::string_view text);
     std::string read_config() const;
+    // Another file of the state dir (files.hpp), atomically; read_file: nullopt when missing.
+    void write_file(const char* name, std::string_view text);
+    std::optional<std::string> read_file(const char* name) const;
     bool locked() const noexcept { return locked_; }
     // Throws Error naming the path when state.json is missing or corrupt.
     Record read() const;

@@ -1,0 +1,56 @@
+#!/usr/bin/env bats
+# Crash consistency (issue 14): berth killed at each write of the state dir during create and
+# run -d leaves nothing that `delete -f` does not remove, and nothing running untracked; and
+# concurrent deletes of one id all succeed, as runc's do.
+
+load helpers
+
+setup() {
+	common_setup
+	set_args sleep "$LONG"
+}
+
+# cgroup dirs of container ID in any hierarchy (the default cgroupsPath is /berth/ID).
+cgroup_dirs_of() { find /sys/fs/cgroup -maxdepth 4 -type d -name "$1" 2>/dev/null; }
+no_container_process() { ! pgrep -f "sleep $LONG" >/dev/null; }
+
+@test "crash: berth killed at each state-dir write of create and run -d; delete -f leaves nothing" {
+	is_berth || skip "injection points are berth's (cgroup.json, config.json, state.json renames)"
+	command -v strace >/dev/null || skip "strace not installed"
+	local cmd n id tried=0
+	for cmd in "run -d" create; do
+		for n in 1 2 3; do
+			id="$(new_id)-$n${cmd:0:1}"
+			# renameat #1 cgroup.json (before the first cgroup dir), #2 config.json (while the
+			# init builds its rootfs), #3 state.json (after the init said "ready").
+			run strace -qq -o /dev/null -e trace=renameat -e "inject=renameat:signal=KILL:when=$n" \
+				"$RUNTIME" --root "$ROOT" $cmd --bundle "$BUNDLE" "$id"
+			[ "$status" -eq 137 ] || fail "$cmd: not killed at renameat #$n (status $status): $output"
+			tried=$((tried + 1))
+			# The init exits by itself: nothing may run that no state.json tracks.
+			wait_for no_container_process ||
+				fail "$cmd killed at renameat #$n: container process left running: $(pgrep -af "sleep $LONG")"
+			rt delete -f "$id"
+			[ -z "$(cgroup_dirs_of "$id")" ] || fail "$cmd killed at renameat #$n: cgroups left: $(cgroup_dirs_of "$id")"
+			[ ! -e "$ROOT/$id" ] || fail "$cmd killed at renameat #$n: state dir left"
+		done
+	done
+	[ "$tried" -eq 6 ]
+	root_is_empty
+}
+
+@test "crash: 20 concurrent delete -f of one running container all succeed" {
+	local id i pids=() failed=0
+	id="$(new_id)"
+	start_ctr "$id"
+	for i in $(seq 20); do
+		rt delete -f "$id" >"$TESTDIR/del.$i" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || failed=$((failed + 1))
+	done
+	[ "$failed" -eq 0 ] || fail "$failed of 20 delete -f failed:" "$(cat "$TESTDIR"/del.*)"
+	[ -z "$(cgroup_dirs_of "$id")" ]
+	root_is_empty
+}
