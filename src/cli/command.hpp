@@ -43,6 +43,7 @@ void add_list(CLI::App& app, Action& action);
 void add_ps(CLI::App& app, Action& action);
 void add_pause(CLI::App& app, Action& action);
 void add_resume(CLI::App& app, Action& action);
+void add_update(CLI::App& app, Action& action);
 void add_spec(CLI::App& app, Action& action);
 void add_features(CLI::App& app, Action& action);
 
