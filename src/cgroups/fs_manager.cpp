@@ -199,6 +199,43 @@ public:
             else
                 place_v2("pids", pids_writes(*r.pids));
         }
+        if (r.block_io) {
+            if (auto d = v1_ ? v1_->find("blkio") : nullptr) {
+                bool bfq = !path_exists(d->dir + "/blkio.weight") && path_exists(d->dir + "/blkio.bfq.weight");
+                write_all(d->dir, blockio_v1(*r.block_io, bfq));
+            } else {
+                // The io controller first: io.bfq.weight appears only once it is enabled.
+                if (v2_) enable_v2_controller(v2_->mount_point(), v2_->dir(), "io");
+                bool bfq = v2_ && path_exists(v2_->dir() + "/io.bfq.weight");
+                place_v2("io", blockio_v2(*r.block_io, bfq, warnings));
+            }
+        }
+        if (!r.hugepage_limits.empty()) {
+            // Hybrid hosts may have hugetlb only in the unified tree (this is where crun fails).
+            if (auto d = v1_ ? v1_->find("hugetlb") : nullptr)
+                write_all(d->dir, hugetlb_writes(r.hugepage_limits, false));
+            else
+                place_v2("hugetlb", hugetlb_writes(r.hugepage_limits, true));
+        }
+        if (r.network) {
+            place_v1_only("net_cls", net_cls_writes(*r.network));
+            place_v1_only("net_prio", net_prio_writes(*r.network));
+        }
+        if (auto writes = rdma_writes(r.rdma); !writes.empty()) {
+            if (auto d = v1_ ? v1_->find("rdma") : nullptr)
+                write_all(d->dir, writes);
+            else
+                place_v2("rdma", writes);
+        }
+        if (auto writes = unified_writes(r.unified); !writes.empty()) {
+            if (!v2_)
+                throw Error("config.json: " + writes.front().field + ": cgroup v2 is not mounted (unified needs it)");
+            for (const auto& w : writes) {
+                std::string controller = w.file.substr(0, w.file.find('.'));
+                if (controller != "cgroup") enable_v2_controller(v2_->mount_point(), v2_->dir(), controller);
+            }
+            write_all(v2_->dir(), writes);
+        }
         return warnings;
     }
 
@@ -249,6 +286,16 @@ private:
                         " controller is mounted (cgroup v1 or v2)");
         enable_v2_controller(v2_->mount_point(), v2_->dir(), controller);
         write_all(v2_->dir(), writes);
+    }
+
+    void place_v1_only(const char* controller, const std::vector<Write>& writes)
+    {
+        if (writes.empty()) return;
+        auto d = v1_ ? v1_->find(controller) : nullptr;
+        if (!d)
+            throw Error("config.json: " + writes.front().field + ": no " + controller +
+                        " controller is mounted (a cgroup v1 controller; cgroup v2 has none)");
+        write_all(d->dir, writes);
     }
 
     static std::optional<uint64_t> current_v1_limit(const std::string& dir)

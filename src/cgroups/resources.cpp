@@ -212,6 +212,10 @@ void enable_v2_controller(const std::string& mount_point, const std::string& dir
 
 bool applied_resource_field(std::string_view path)
 {
+    // Keyed by names of the host's (an HCA) or the kernel's (a v2 file).
+    for (std::string_view keyed : {".linux.resources.rdma", ".linux.resources.unified", ".linux.resources.blockIO",
+                                   ".linux.resources.hugepageLimits", ".linux.resources.network"})
+        if (path.starts_with(keyed)) return true;
     static constexpr std::array<std::string_view, 18> applied = {
         ".linux.resources.devices",
         ".linux.resources.memory.limit",

@@ -148,3 +148,56 @@ v2_controllers() {
 	[[ "$stderr" == *"config.json: .linux.resources.memory.kernel: kernel memory limits are deprecated; ignored"* ]] ||
 		fail "stderr: $stderr"
 }
+
+# root_disk — MAJ:MIN of the whole disk under /, for block IO throttles; empty if none.
+root_disk() {
+	local dev
+	dev="$(mountpoint -d /)" || return 0
+	[ -e "/sys/dev/block/$dev" ] || return 0
+	if [ -e "/sys/dev/block/$dev/partition" ]; then dev="$(cat "/sys/dev/block/$dev/../dev")"; fi
+	printf '%s\n' "$dev"
+}
+
+@test "resources: blockIO throttles in the v1 blkio files, hugepageLimits wherever hugetlb lives (the unified tree of a hybrid host)" {
+	cgroup_v1_host || skip "needs a cgroup v1 or hybrid host"
+	local disk maj min id pid hdir
+	disk="$(root_disk)"
+	[ -n "$disk" ] || skip "/ is not on a block device"
+	maj="${disk%:*}" min="${disk#*:}"
+	update_config '.linux.resources.blockIO = {"throttleReadBpsDevice": [{"major": $maj, "minor": $min, "rate": 1048576}],
+			"throttleWriteIOPSDevice": [{"major": $maj, "minor": $min, "rate": 100}]}
+		| .linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]' \
+		--argjson maj "$maj" --argjson min "$min"
+	set_cmd "cat /sys/fs/cgroup/blkio/blkio.throttle.read_bps_device; exec sleep $LONG"
+	id="$(new_id)"
+	start_ctr "$id"
+	pid="$(pid_of "$id")"
+	[ "$(cat "$(v1_dir "$pid" blkio)/blkio.throttle.read_bps_device")" = "$disk 1048576" ]
+	[ "$(cat "$(v1_dir "$pid" blkio)/blkio.throttle.write_iops_device")" = "$disk 100" ]
+	wait_for grep -q "$disk" "$TESTDIR/$id.out"
+	[ "$(cat "$TESTDIR/$id.out")" = "$disk 1048576" ]
+	if hdir="$(v1_dir "$pid" hugetlb)" && [ -n "$hdir" ]; then
+		[ "$(cat "$hdir/hugetlb.2MB.limit_in_bytes")" = 4194304 ]
+	else
+		# hybrid: hugetlb only in cgroup2 (0::/path in /proc/PID/cgroup)
+		hdir="/sys/fs/cgroup/unified$(sed -n 's/^0:://p' "/proc/$pid/cgroup")"
+		[ "$(cat "$hdir/hugetlb.2MB.max")" = 4194304 ]
+	fi
+	rt delete -f "$id"
+}
+
+@test "resources: network limits need v1 net_cls/net_prio; a missing controller fails create naming the field" {
+	update_config '.linux.resources.network = {"classID": 1048577}'
+	local id
+	id="$(new_id)"
+	if [ -d /sys/fs/cgroup/net_cls ]; then
+		start_ctr "$id"
+		[ "$(cat "$(v1_dir "$(pid_of "$id")" net_cls)/net_cls.classid")" = 1048577 ]
+		rt delete -f "$id"
+	else
+		is_berth || skip "runc skips a network limit its host cannot apply, silently"
+		run --separate-stderr rt run --bundle "$BUNDLE" "$id"
+		[ "$status" -ne 0 ]
+		[[ "$stderr" == *".linux.resources.network.classID: no net_cls controller is mounted"* ]]
+	fi
+}

@@ -217,8 +217,10 @@ TEST_CASE("applied resource fields", "[resources]")
     CHECK(applied_resource_field(".linux.resources.pids.limit"));
     CHECK(applied_resource_field(".linux.resources.devices"));
     CHECK_FALSE(applied_resource_field(".linux.resources.memory.useHierarchy"));
-    CHECK_FALSE(applied_resource_field(".linux.resources.blockIO.weight"));
-    CHECK_FALSE(applied_resource_field(".linux.resources.unified.memory.high"));
+    CHECK(applied_resource_field(".linux.resources.blockIO.weight"));  // v1 and v2, resources_extra.cpp
+    CHECK(applied_resource_field(".linux.resources.unified[\"memory.high\"]"));
+    CHECK(applied_resource_field(".linux.resources.hugepageLimits"));
+    CHECK_FALSE(applied_resource_field(".linux.resources.memory.checkBeforeUpdate"));
 }
 
 TEST_CASE("apply_resources on a fake v1 tree", "[resources]")
@@ -294,4 +296,89 @@ TEST_CASE("apply_resources on a fake v2 tree enables the controllers in the pare
     c.cpu.emplace().quota = 50000;
     CHECK(error_of([&] { m->apply_resources(c); }) ==
           "config.json: .linux.resources.cpu.quota: " + d + "/cpu.max: no such file");
+}
+
+TEST_CASE("blockIO writes on v1 and v2", "[resources]")
+{
+    spec::BlockIO b;
+    b.weight = 500;
+    b.weight_device.push_back({8, 0, 300, std::nullopt});
+    b.throttle_read_bps_device.push_back({8, 0, 1048576});
+    b.throttle_write_iops_device.push_back({8, 16, 0});
+    const std::string p = ".linux.resources.blockIO.";
+    CHECK(blockio_v1(b, false) == std::vector<Write>{
+                                      {p + "weight", "blkio.weight", "500"},
+                                      {p + "weightDevice[0]", "blkio.weight_device", "8:0 300"},
+                                      {p + "throttleReadBpsDevice[0]", "blkio.throttle.read_bps_device", "8:0 1048576"},
+                                      {p + "throttleWriteIOPSDevice[0]", "blkio.throttle.write_iops_device", "8:16 0"},
+                                  });
+    CHECK(blockio_v1(b, true).front() == Write{p + "weight", "blkio.bfq.weight", "500"});
+    std::vector<std::string> warnings;
+    CHECK(blockio_v2(b, false, warnings) == std::vector<Write>{
+                                                {p + "weight", "io.weight", "default 4950"},
+                                                {p + "weightDevice[0]", "io.weight", "8:0 2930"},
+                                                {p + "throttleReadBpsDevice[0]", "io.max", "8:0 rbps=1048576"},
+                                                {p + "throttleWriteIOPSDevice[0]", "io.max", "8:16 wiops=max"},
+                                            });
+    CHECK(warnings.empty());
+    CHECK(blkio_weight_to_io_weight(10) == 1);
+    CHECK(blkio_weight_to_io_weight(1000) == 10000);
+    CHECK(blkio_weight_to_io_weight(0) == 0);
+    spec::BlockIO bad;
+    bad.weight = 5;
+    CHECK(error_of([&] { blockio_v1(bad, false); }) ==
+          "config.json: .linux.resources.blockIO.weight: 5 is out of range (10-1000)");
+    spec::BlockIO leaf;
+    leaf.leaf_weight = 100;
+    CHECK(blockio_v2(leaf, false, warnings).empty());
+    CHECK(warnings.size() == 1);
+}
+
+TEST_CASE("hugetlb, network, rdma and unified writes", "[resources]")
+{
+    std::vector<spec::HugepageLimit> h{{"2MB", 4194304}};
+    CHECK(hugetlb_writes(h, false) ==
+          std::vector<Write>{{".linux.resources.hugepageLimits[0].limit", "hugetlb.2MB.limit_in_bytes", "4194304"},
+                             {".linux.resources.hugepageLimits[0].limit", "hugetlb.2MB.rsvd.limit_in_bytes", "4194304", true}});
+    CHECK(hugetlb_writes(h, true).front().file == "hugetlb.2MB.max");
+    CHECK_THROWS(hugetlb_writes({{"../x", 1}}, true));
+    spec::Network n;
+    n.class_id = 0x100001;
+    n.priorities.push_back({"eth0", 5});
+    CHECK(net_cls_writes(n) == std::vector<Write>{{".linux.resources.network.classID", "net_cls.classid", "1048577"}});
+    CHECK(net_prio_writes(n) ==
+          std::vector<Write>{{".linux.resources.network.priorities[0]", "net_prio.ifpriomap", "eth0 5"}});
+    std::map<std::string, spec::Rdma> rdma{{"mlx4_0", {2, std::nullopt}}, {"idle", {}}};
+    CHECK(rdma_writes(rdma) == std::vector<Write>{{".linux.resources.rdma.mlx4_0", "rdma.max", "mlx4_0 hca_handle=2"}});
+    std::map<std::string, std::string> u{{"memory.high", "1000000"}};
+    CHECK(unified_writes(u) == std::vector<Write>{{".linux.resources.unified[\"memory.high\"]", "memory.high", "1000000"}});
+    CHECK(error_of([] { unified_writes({{"cgroup.procs", "1"}}); }) ==
+          "config.json: .linux.resources.unified[\"cgroup.procs\"]: not a cgroup v2 interface file berth may write");
+    CHECK_THROWS(unified_writes({{"../../etc/x", "1"}}));
+}
+
+TEST_CASE("apply_resources: hugetlb only in the unified tree of a hybrid host, network needs v1", "[resources]")
+{
+    FakeTree t;
+    std::string memd = t.dir("memory/berth/c1", {"memory.limit_in_bytes"});
+    t.dir("unified", {"cgroup.subtree_control"});
+    t.dir("unified/berth", {"cgroup.subtree_control"});
+    std::string ud = t.dir("unified/berth/c1", {"hugetlb.2MB.max"});
+    V1 v1({{t.root + "/memory", {"memory"}, memd}});
+    auto m = make_fs_manager(Mode::hybrid, v1, V2(t.root + "/unified", ud));
+    spec::Resources r;
+    r.hugepage_limits.push_back({"2MB", 2097152});
+    CHECK(m->apply_resources(r).empty());
+    CHECK(t.read(ud + "/hugetlb.2MB.max") == "2097152");
+    CHECK_FALSE(path_exists(ud + "/hugetlb.2MB.rsvd.max"));  // older kernels: skipped
+    spec::Resources n;
+    n.network.emplace().class_id = 1;
+    CHECK(error_of([&] { m->apply_resources(n); }) ==
+          "config.json: .linux.resources.network.classID: no net_cls controller is mounted (a cgroup v1 "
+          "controller; cgroup v2 has none)");
+    spec::Resources u;
+    u.unified.emplace("memory.high", "1");
+    std::string want = "config.json: .linux.resources.unified[\"memory.high\"]: ";
+    want.append(ud).append("/memory.high: no such file");
+    CHECK(error_of([&] { m->apply_resources(u); }) == want);
 }

@@ -3,6 +3,7 @@
 // touch the cgroup tree.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,21 @@ std::vector<Write> cpu_v1(const spec::Cpu& c);
 std::vector<Write> cpu_v2(const spec::Cpu& c);
 std::vector<Write> cpuset_writes(const spec::Cpu& c);  // same files on v1 and v2
 std::vector<Write> pids_writes(const spec::Pids& p);   // same file on v1 and v2
+
+// resources_extra.cpp. blockIO: bfq when the BFQ weight files are there (blkio.bfq.weight on
+// v1, io.bfq.weight on v2; kernels since 5.0 have no CFQ); v2 takes runc's weight conversion
+// and io.max for the throttles (rate 0: "max").
+uint64_t blkio_weight_to_io_weight(uint64_t weight);  // [10, 1000] -> [1, 10000]; 0 stays 0
+std::vector<Write> blockio_v1(const spec::BlockIO& b, bool bfq);
+std::vector<Write> blockio_v2(const spec::BlockIO& b, bool bfq, std::vector<std::string>& warnings);
+// hugetlb.<pageSize>.limit_in_bytes (v1) or .max (v2), and the reservation files where present.
+std::vector<Write> hugetlb_writes(const std::vector<spec::HugepageLimit>& limits, bool v2);
+// v1 only: cgroup v2 has no net_cls or net_prio.
+std::vector<Write> net_cls_writes(const spec::Network& n);
+std::vector<Write> net_prio_writes(const spec::Network& n);
+std::vector<Write> rdma_writes(const std::map<std::string, spec::Rdma>& rdma);  // rdma.max, v1 and v2
+// v2 only: each key a file of the container's cgroup dir. Throws for a path or cgroup.procs.
+std::vector<Write> unified_writes(const std::map<std::string, std::string>& unified);
 
 // Performs the writes in dir. A missing file fails with
 // "config.json: <field>: <dir>/<file>: no such file"; a refused write with
