@@ -38,6 +38,13 @@ public:
         while (i_ < s_.size() && s_[i_] == '=' && (i_ + 1 == s_.size() || s_[i_ + 1] == ',' || s_[i_ + 1] == ' ')) ++i_;
         return std::string(s_.substr(start, i_ - start));
     }
+    // An unquoted value: lenient, up to the next ',' or blank (servers put URLs there).
+    std::string bare()
+    {
+        size_t start = i_;
+        while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != ' ' && s_[i_] != '\t') ++i_;
+        return std::string(s_.substr(start, i_ - start));
+    }
     std::string quoted()
     {
         std::string out;
@@ -91,7 +98,7 @@ std::vector<Challenge> parse_challenges(std::string_view header)
             }
             sc.bump();
             sc.skip_space();
-            std::string value = sc.peek() == '"' ? sc.quoted() : sc.token();
+            std::string value = sc.peek() == '"' ? sc.quoted() : sc.bare();
             ch.params[lower(name)] = value;
         }
         out.push_back(std::move(ch));
