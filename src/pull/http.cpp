@@ -33,6 +33,7 @@ bool retryable(CURLcode c)
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CONNECT_ERROR:  // no TLS there (a plain http registry): trying again will not help
     case CURLE_OUT_OF_MEMORY:
     case CURLE_WRITE_ERROR:
     case CURLE_ABORTED_BY_CALLBACK:
