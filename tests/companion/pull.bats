@@ -39,7 +39,7 @@ setup_file() {
 }
 
 teardown_file() {
-	stop_pidfiles
+	stop_pidfiles "$REGDIR"
 	rm -rf "$REGDIR"
 }
 
@@ -49,6 +49,7 @@ setup() {
 }
 
 teardown() {
+	stop_pidfiles "$OUT"
 	rm -rf "$OUT"
 }
 
@@ -225,4 +226,43 @@ teardown() {
 	run "$BERTH_PULL" -q "$REG/test/one:v1" "$OUT/l2:v1"
 	[ "$status" -eq 1 ]
 	[[ "$output" == "berth-pull: GET https://$REG/v2/: "* ]]
+}
+
+# fake_registry.py: token auth, redirects to another origin, failures.
+
+@test "bearer token auth: one token for the scope, fetched with the credentials, reused" {
+	start_fake "$OUT" "$REGDIR/src" --user tester:s3cret
+	run "$BERTH_PULL" --plain-http "$FAKE/test/multi:multi" "$L:v1"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "berth-pull: get a token: GET http://$FAKE/token?service=fake-registry&scope=repository%3Atest%2Fmulti%3Apull: 401 Unauthorized: wrong or missing credentials" ]]
+	: >"$FAKE_LOG"
+	run "$BERTH_PULL" --plain-http --creds tester:s3cret "$FAKE/test/multi:multi" "$L:v1"
+	[ "$status" -eq 0 ]
+	blobs_verified "$L"
+	skopeo inspect "oci:$L:v1" >/dev/null
+	[ "$(jq -s '[.[] | select(.path | startswith("/token"))] | length' "$FAKE_LOG")" -eq 1 ]
+	jq -se '[.[] | select(.path | startswith("/token"))][0].auth == "Basic \(("tester:s3cret" | @base64))"' "$FAKE_LOG"
+	# Every registry request after the ping carried the token.
+	jq -se '[.[] | select(.server == "registry" and (.path | startswith("/v2/test"))) | .auth | startswith("Bearer ")] | all' "$FAKE_LOG"
+}
+
+@test "blobs redirected to another origin are fetched without the Authorization header" {
+	start_fake "$OUT" "$REGDIR/src"
+	run "$BERTH_PULL" --plain-http "$FAKE/test/one:one" "$L:v1"
+	[ "$status" -eq 0 ]
+	blobs_verified "$L"
+	[ "$(jq -s '[.[] | select(.server == "storage")] | length' "$FAKE_LOG")" -eq 2 ]
+	jq -se '[.[] | select(.server == "storage") | .auth == ""] | all' "$FAKE_LOG"
+	jq -se '[.[] | select(.server == "registry" and (.path | contains("/blobs/"))) | .auth | startswith("Bearer ")] | all' "$FAKE_LOG"
+}
+
+@test "503s are retried and a dropped connection resumes with a Range request" {
+	start_fake "$OUT" "$REGDIR/src" --fail 2 --drop
+	run "$BERTH_PULL" --plain-http --jobs 1 "$FAKE/test/big:big" "$L:v1"
+	[ "$status" -eq 0 ]
+	blobs_verified "$L"
+	skopeo inspect "oci:$L:v1" >/dev/null
+	# 2 failures + config + the cut-off layer + its resumption
+	[ "$(jq -s '[.[] | select(.server == "storage")] | length' "$FAKE_LOG")" -eq 5 ]
+	jq -se '[.[] | select(.server == "storage") | .range] | any(startswith("bytes=") and . != "bytes=0-")' "$FAKE_LOG"
 }

@@ -48,10 +48,23 @@ start_registry() {
 	echo "127.0.0.1:$port"
 }
 
-# stop_pidfiles: kills what $REGDIR/*.pid name and waits for them.
+# start_fake DIR LAYOUT [ARGS...]: fake_registry.py serving LAYOUT, its pid file, ports and
+# request log in DIR. Sets FAKE (host:port of the registry) and FAKE_LOG.
+start_fake() {
+	local dir="$1" layout="$2" i
+	shift 2
+	python3 "$COMPANION_DIR/fake_registry.py" "$layout" "$dir/fake.ports" "$dir/fake.log" "$@" >"$dir/fake.out" 2>&1 </dev/null &
+	echo $! >"$dir/fake.pid"
+	for ((i = 0; i < 100; i++)); do [[ -f "$dir/fake.ports" ]] && break; sleep 0.1; done
+	FAKE="127.0.0.1:$(cut -d' ' -f1 "$dir/fake.ports")"
+	FAKE_LOG="$dir/fake.log"
+	wait_http "http://$FAKE/v2/"
+}
+
+# stop_pidfiles DIR: kills what DIR/*.pid name and waits for them.
 stop_pidfiles() {
-	local f pid
-	for f in "$REGDIR"/*.pid; do
+	local f pid i
+	for f in "$1"/*.pid; do
 		[[ -f "$f" ]] || continue
 		pid="$(cat "$f")"
 		kill "$pid" 2>/dev/null
