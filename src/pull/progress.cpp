@@ -40,7 +40,7 @@ void Progress::line(const std::string& text)
     if (mode_ == Mode::terminal && status_shown_) write_out("\r\x1b[K");
     write_out(text + "\n");
     status_shown_ = false;
-    if (mode_ == Mode::terminal) draw_status(true);
+    if (mode_ == Mode::terminal && !active_.empty()) draw_status(true);
 }
 
 void Progress::draw_status(bool force)
@@ -48,7 +48,7 @@ void Progress::draw_status(bool force)
     if (mode_ != Mode::terminal) return;
     auto now = std::chrono::steady_clock::now();
     if (!force && now - last_draw_ < std::chrono::milliseconds(100)) return;
-    if (active_.empty() && total_ == 0) return;
+    if (active_.empty()) return;
     last_draw_ = now;
     uint64_t done = finished_bytes_;
     std::string blobs;
@@ -56,7 +56,7 @@ void Progress::draw_status(bool force)
         done += b.done;
         blobs += "  " + short_digest(digest).substr(7, 8) + " " + human_bytes(b.done) + "/" + (b.size >= 0 ? human_bytes(static_cast<uint64_t>(b.size)) : "?");
     }
-    std::string s = human_bytes(done) + "/" + human_bytes(total_) + blobs;
+    std::string s = "total " + human_bytes(done) + "/" + human_bytes(total_) + " |" + blobs;
     struct winsize ws {};
     size_t width = ::ioctl(fd_, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10 ? ws.ws_col : 80;
     if (s.size() >= width) s = s.substr(0, width - 1);
