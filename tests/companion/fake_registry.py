@@ -13,6 +13,7 @@ to LOGFILE: {"server", "path", "auth", "range"}.
                     them with Range support
   --fail N          the first N blob requests at the storage get 503
   --drop            the first full blob download is cut off half way (connection closed)
+  --no-range        Range headers are ignored (the whole blob, 200)
 """
 import base64
 import json
@@ -120,7 +121,7 @@ class Storage(Quiet):
         data = open(blob_path(digest), "rb").read()
         start = 0
         rng = self.headers.get("Range", "")
-        if rng.startswith("bytes=") and rng.endswith("-"):
+        if rng.startswith("bytes=") and rng.endswith("-") and "--no-range" not in opts:
             start = int(rng[6:-1])
         if start:
             self.send_response(206)

@@ -266,3 +266,19 @@ teardown() {
 	[ "$(jq -s '[.[] | select(.server == "storage")] | length' "$FAKE_LOG")" -eq 5 ]
 	jq -se '[.[] | select(.server == "storage") | .range] | any(startswith("bytes=") and . != "bytes=0-")' "$FAKE_LOG"
 }
+
+@test "a registry that ignores Range sends the whole blob again, and the result is still right" {
+	start_fake "$OUT" "$REGDIR/src" --drop --no-range
+	run "$BERTH_PULL" --plain-http --jobs 1 "$FAKE/test/big:big" "$L:v1"
+	[ "$status" -eq 0 ]
+	blobs_verified "$L"
+	jq -se '[.[] | select(.server == "storage") | .range] | any(startswith("bytes=") and . != "bytes=0-")' "$FAKE_LOG"
+}
+
+@test "an expired token is replaced" {
+	start_fake "$OUT" "$REGDIR/src" --expires-in 1
+	run "$BERTH_PULL" --plain-http --jobs 1 "$FAKE/test/multi:multi" "$L:v1"
+	[ "$status" -eq 0 ]
+	# A token that lives a second is renewed before use: more than one was fetched.
+	[ "$(jq -s '[.[] | select(.path | startswith("/token"))] | length' "$FAKE_LOG")" -gt 1 ]
+}
