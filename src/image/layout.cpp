@@ -115,7 +115,12 @@ Layout Layout::open_or_create(const std::string& dir)
     return with_context("image layout " + dir, [&] {
         mkdir_p(dir, 0755);
         Fd fd = open_or_throw(dir, O_RDONLY | O_DIRECTORY);
-        if (!exists_at(fd.get(), "oci-layout")) replace_file(fd.get(), "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+        if (!exists_at(fd.get(), "oci-layout")) {
+            // A directory with other things in it is someone's, not a layout to fill.
+            if (auto entries = read_dir(fd.get(), "."); entries && !entries->empty())
+                throw Error("not an OCI image layout (no oci-layout file) and not empty");
+            replace_file(fd.get(), "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+        }
         check_layout_file(dir);
         if (!exists_at(fd.get(), "index.json")) replace_file(fd.get(), "index.json", empty_index().dump());
         mkdirat_p(fd.get(), "blobs/sha256");
