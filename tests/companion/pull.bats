@@ -282,3 +282,14 @@ teardown() {
 	# A token that lives a second is renewed before use: more than one was fetched.
 	[ "$(jq -s '[.[] | select(.path | startswith("/token"))] | length' "$FAKE_LOG")" -gt 1 ]
 }
+
+@test "berth itself links neither libcurl nor OpenSSL" {
+	# Positive control: the symbols are seen where they are.
+	nm -D "$BERTH_PULL" | grep -q ' U curl_easy_perform'
+	if ldd "$RUNTIME" >/dev/null 2>&1; then
+		! ldd "$RUNTIME" | grep -E 'libcurl|libcrypto|libssl'
+	else
+		[ "$(nm "$RUNTIME" | wc -l)" -gt 100 ] # static and not stripped: the symbols tell
+		! nm "$RUNTIME" | grep -E ' (curl_easy_|EVP_DigestInit|SSL_CTX_new)'
+	fi
+}
