@@ -90,6 +90,7 @@ public:
             manifests.emplace_back(top, static_cast<int64_t>(top.body.size()));
         }
         download_all();
+        if (!mt::is_index(top.media_type)) warn_if_other_platform(top);
         for (const auto& [m, size] : manifests) {
             if (layout_.has_blob(m.digest, size)) continue;
             auto w = layout_.blob_writer(m.digest, size);
@@ -106,6 +107,20 @@ public:
     }
 
 private:
+    // A single-platform image has no index to choose from: it is kept whatever its platform,
+    // as docker and skopeo do, but a mismatch with --platform (or the host) is worth a word.
+    void warn_if_other_platform(const FetchedManifest& m)
+    {
+        auto manifest = json::parse(m.body);
+        std::string config_digest = manifest["config"].value("digest", "");
+        auto config = json::parse(layout_.read_verified_blob(config_digest), nullptr, false);
+        if (!config.is_object() || !config.contains("architecture")) return;
+        image::Platform have = image::platform_from_json(config);
+        if (!image::platform_matches(options_.platform, have))
+            progress_.message("Warning: the image is for " + image::normalize_platform(have).str() + ", not " +
+                              image::normalize_platform(options_.platform).str());
+    }
+
     void add_blobs(const std::vector<Blob>& blobs)
     {
         for (const auto& b : blobs)

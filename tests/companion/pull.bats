@@ -133,6 +133,15 @@ teardown() {
 	blobs_verified "$L"
 }
 
+@test "a single-platform image for another platform is kept, with a warning" {
+	run "$BERTH_PULL" --plain-http --platform linux/arm64 "$REG/test/one:v1" "$L:v1"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Warning: the image is for linux/amd64, not linux/arm64/v8"* ]]
+	run "$BERTH_PULL" --plain-http --platform linux/amd64 "$REG/test/one:v1" "$L:v1"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *Warning* ]]
+}
+
 @test "a platform the index lacks is an error that lists the ones it has" {
 	run "$BERTH_PULL" --plain-http --platform linux/s390x "$REG/test/arch:v1" "$L:t"
 	[ "$status" -eq 1 ]
