@@ -16,13 +16,17 @@ setup_file() {
 	export REGDIR
 	htpasswd -Bbn tester s3cret >"$REGDIR/htpasswd"
 	REG="$(start_registry plain)"
-	REG_AUTH="$(start_registry auth "$REGDIR/htpasswd")"
-	export REG REG_AUTH
+	REG_AUTH="$(start_registry auth "$(htpasswd_auth "$REGDIR/htpasswd")")"
+	start_token_server "$REGDIR" tester:s3cret
+	REG_TOKEN="$(start_registry tokenreg "$(token_auth "$TOKEN_REALM" "$TOKEN_CERT")")"
+	export REG REG_AUTH REG_TOKEN TOKEN_LOG TOKEN_REALM
 	local src="$REGDIR/src"
 	mkimage_at "$src" one "{\"layers\": [{\"entries\": [$BUSYBOX]}]}"
 	push "$src:one" "$REG/test/one:v1"
 	push "$src:one" "$REG/test/docker:v1" --format v2s2
 	push "$src:one" "$REG_AUTH/private/one:v1" --dest-creds tester:s3cret
+	push "$src:one" "$REG_TOKEN/private/one:v1" --dest-creds tester:s3cret
+	push "$src:one" "$REG_TOKEN/public/one:v1" --dest-creds tester:s3cret
 	mkimage_at "$src" multi "{\"layers\": [{\"entries\": [$BUSYBOX]},
 		{\"compression\": \"none\", \"entries\": [{\"path\": \"data/random\", \"type\": \"file\", \"size\": 3000000}]},
 		{\"compression\": \"zstd\", \"entries\": [{\"path\": \"etc/motd\", \"type\": \"file\", \"text\": \"multi\"}]}]}"
@@ -227,6 +231,25 @@ teardown() {
 	run env HOME="$OUT" XDG_RUNTIME_DIR= REGISTRY_AUTH_FILE= "$BERTH_PULL" --plain-http "$REG_AUTH/private/one:v1" "$L:v1"
 	[ "$status" -eq 0 ]
 	skopeo inspect "oci:$L:v1" >/dev/null
+}
+
+@test "token auth (docker-registry with a token server): anonymous pull where allowed, credentials elsewhere" {
+	: >"$TOKEN_LOG"
+	run "$BERTH_PULL" --plain-http "$REG_TOKEN/public/one:v1" "$L:pub"
+	[ "$status" -eq 0 ]
+	jq -se 'length == 1 and .[0].auth == "" and .[0].scope == ["repository:public/one:pull"]' "$TOKEN_LOG"
+	run env HOME="$OUT" XDG_RUNTIME_DIR= REGISTRY_AUTH_FILE= "$BERTH_PULL" --plain-http "$REG_TOKEN/private/one:v1" "$L:priv"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "berth-pull: GET http://$REG_TOKEN/v2/private/one/manifests/v1: 401 Unauthorized: authentication required"*"no credentials for $REG_TOKEN"* ]]
+	run "$BERTH_PULL" --plain-http --creds tester:nope "$REG_TOKEN/private/one:v1" "$L:priv"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "berth-pull: get a token: GET $TOKEN_REALM?service=berth-test&scope=repository%3Aprivate%2Fone%3Apull: 401 Unauthorized: invalid credentials" ]]
+	: >"$TOKEN_LOG"
+	run "$BERTH_PULL" --plain-http --creds tester:s3cret "$REG_TOKEN/private/one:v1" "$L:priv"
+	[ "$status" -eq 0 ]
+	[ "$(jq -s length "$TOKEN_LOG")" -eq 1 ]
+	[ "$(skopeo inspect "oci:$L:priv" | jq -r .Digest)" = "$(skopeo inspect "oci:$L:pub" | jq -r .Digest)" ]
+	blobs_verified "$L"
 }
 
 @test "--tls-verify=false falls back to plain http; without it https is required" {

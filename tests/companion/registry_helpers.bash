@@ -17,9 +17,10 @@ wait_http() {
 	return 1
 }
 
-# start_registry NAME [HTPASSWD-FILE]: prints host:port. Logs in $REGDIR/NAME.log.
+# start_registry NAME [AUTH-YAML]: prints host:port. Logs in $REGDIR/NAME.log. AUTH-YAML is the
+# config's "auth:" section (htpasswd_auth, token_auth make one).
 start_registry() {
-	local name="$1" htpasswd="${2:-}" port
+	local name="$1" auth="${2:-}" port
 	port="$(free_port)"
 	mkdir -p "$REGDIR/$name"
 	cat >"$REGDIR/$name.yml" <<-YML
@@ -34,18 +35,32 @@ start_registry() {
 		http:
 		  addr: 127.0.0.1:$port
 	YML
-	if [[ -n "$htpasswd" ]]; then
-		cat >>"$REGDIR/$name.yml" <<-YML
-			auth:
-			  htpasswd:
-			    realm: berth-test
-			    path: $htpasswd
-		YML
-	fi
-	docker-registry serve "$REGDIR/$name.yml" >"$REGDIR/$name.log" 2>&1 </dev/null &
+	[[ -z "$auth" ]] || echo "$auth" >>"$REGDIR/$name.yml"
+	# 3>&-: a daemon must not hold bats' output fd, or bats waits for it
+	docker-registry serve "$REGDIR/$name.yml" >"$REGDIR/$name.log" 2>&1 </dev/null 3>&- &
 	echo $! >"$REGDIR/$name.pid"
 	wait_http "http://127.0.0.1:$port/v2/" || return 1
 	echo "127.0.0.1:$port"
+}
+
+htpasswd_auth() { # FILE
+	printf 'auth:\n  htpasswd:\n    realm: berth-test\n    path: %s\n' "$1"
+}
+
+# start_token_server DIR USER:PASS: token_server.py; sets TOKEN_REALM, TOKEN_CERT, TOKEN_LOG.
+start_token_server() {
+	local dir="$1" i
+	python3 "$COMPANION_DIR/token_server.py" "$dir" "$2" >"$dir/token.out" 2>&1 </dev/null 3>&- &
+	echo $! >"$dir/token.pid"
+	for ((i = 0; i < 100; i++)); do [[ -f "$dir/token.port" ]] && break; sleep 0.1; done
+	[[ -f "$dir/token.port" ]] || { cat "$dir/token.out" >&2; return 1; }
+	TOKEN_REALM="http://127.0.0.1:$(cat "$dir/token.port")/token"
+	TOKEN_CERT="$dir/token.crt"
+	TOKEN_LOG="$dir/token.log"
+}
+
+token_auth() { # REALM CERT
+	printf 'auth:\n  token:\n    realm: %s\n    service: berth-test\n    issuer: berth-token-server\n    rootcertbundle: %s\n' "$1" "$2"
 }
 
 # start_fake DIR LAYOUT [ARGS...]: fake_registry.py serving LAYOUT, its pid file, ports and
@@ -53,7 +68,7 @@ start_registry() {
 start_fake() {
 	local dir="$1" layout="$2" i
 	shift 2
-	python3 "$COMPANION_DIR/fake_registry.py" "$layout" "$dir/fake.ports" "$dir/fake.log" "$@" >"$dir/fake.out" 2>&1 </dev/null &
+	python3 "$COMPANION_DIR/fake_registry.py" "$layout" "$dir/fake.ports" "$dir/fake.log" "$@" >"$dir/fake.out" 2>&1 </dev/null 3>&- &
 	echo $! >"$dir/fake.pid"
 	for ((i = 0; i < 100; i++)); do [[ -f "$dir/fake.ports" ]] && break; sleep 0.1; done
 	FAKE="127.0.0.1:$(cut -d' ' -f1 "$dir/fake.ports")"
