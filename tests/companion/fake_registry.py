@@ -14,6 +14,7 @@ to LOGFILE: {"server", "path", "auth", "range"}.
   --fail N          the first N blob requests at the storage get 503
   --drop            the first full blob download is cut off half way (connection closed)
   --no-range        Range headers are ignored (the whole blob, 200)
+  --wrong-digest    manifests come with a Docker-Content-Digest that is not theirs
 """
 import base64
 import json
@@ -92,6 +93,8 @@ class Registry(Quiet):
             if not digest:
                 return self.send(404, b'{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}')
             body = open(blob_path(digest), "rb").read()
+            if "--wrong-digest" in opts:
+                digest = "sha256:" + "0" * 64
             return self.send(200, body, [("Content-Type", media_type), ("Docker-Content-Digest", digest)])
         if kind == "blobs":
             location = "http://127.0.0.1:%d/storage/%s?signature=x" % (ports["storage"], ref)

@@ -325,3 +325,20 @@ teardown() {
 		! nm "$RUNTIME" | grep -E ' (curl_easy_|EVP_DigestInit|SSL_CTX_new)'
 	fi
 }
+
+@test "a manifest that does not match the registry's Docker-Content-Digest is refused" {
+	start_fake "$OUT" "$REGDIR/src" --wrong-digest
+	run "$BERTH_PULL" --plain-http "$FAKE/test/one:one" "$L:v1"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "berth-pull: GET http://$FAKE/v2/test/one/manifests/one: Docker-Content-Digest says sha256:0000000000000000000000000000000000000000000000000000000000000000 but the manifest's digest is sha256:"* ]]
+	! jq -e '.manifests[0]' "$L/index.json"
+}
+
+@test "on a terminal: a status line with the blobs in flight and a total" {
+	script -qec "\"$BERTH_PULL\" --plain-http --jobs 1 \"$REG/test/big:v1\" \"$L:v1\"" /dev/null >"$OUT/tty.out"
+	grep -q $'\r\e\[Ktotal [0-9.]* [kM]*B/20.0 MB |  [0-9a-f]\{8\} ' "$OUT/tty.out"
+	grep -q "Blob sha256:[0-9a-f]\{12\} done (20.0 MB)" "$OUT/tty.out"
+	# The status line is gone at the end: the last line is the summary.
+	tail -n 1 "$OUT/tty.out" | grep -q '^Pulled '
+	blobs_verified "$L"
+}
