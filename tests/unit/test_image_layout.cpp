@@ -90,6 +90,10 @@ TEST_CASE("layout creation, blobs and index updates", "[image][layout]")
     CHECK(l.find_by_tag("v2").value()["digest"] == other);
     CHECK(l.find_by_digest(other).has_value());
     CHECK_FALSE(l.find_by_digest(d).has_value());
+    // A directory with other things in it is not turned into a layout.
+    berth::mkdir_p(t.path + "/home/x", 0755);
+    CHECK_THROWS_WITH(Layout::open_or_create(t.path + "/home"), Catch::Contains("not an OCI image layout"));
+    CHECK_FALSE(berth::path_exists(t.path + "/home/oci-layout"));
     // Opening again reads the same layout.
     CHECK(Layout::open(dir).find_by_tag("v2").has_value());
     l.tidy();

@@ -36,7 +36,8 @@ public:
     // An existing layout: the directory must hold an "oci-layout" file of version 1.x.
     static Layout open(const std::string& dir);
     // Creates the directory (and parents), "oci-layout", an empty index.json and blobs/sha256
-    // when missing; an existing layout is opened as it is.
+    // when missing; an existing layout is opened as it is. An existing directory that is
+    // neither empty nor a layout is refused.
     static Layout open_or_create(const std::string& dir);
 
     const std::string& dir() const noexcept { return dir_; }
