@@ -2,16 +2,11 @@
 
 #include <cctype>
 
+#include "berth/pull/ascii.hpp"
+
 namespace berth::pull {
 
 namespace {
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 bool is_token_char(char c)
 {
@@ -80,7 +75,7 @@ std::vector<Challenge> parse_challenges(std::string_view header)
             sc.bump();  // skip garbage
             continue;
         }
-        Challenge ch{lower(scheme), {}};
+        Challenge ch{ascii_lower(scheme), {}};
         // auth-params: name=value pairs separated by commas, until a token not followed by '='
         // (the next challenge's scheme).
         for (;;) {
@@ -99,7 +94,7 @@ std::vector<Challenge> parse_challenges(std::string_view header)
             sc.bump();
             sc.skip_space();
             std::string value = sc.peek() == '"' ? sc.quoted() : sc.bare();
-            ch.params[lower(name)] = value;
+            ch.params[ascii_lower(name)] = value;
         }
         out.push_back(std::move(ch));
     }

@@ -5,16 +5,11 @@
 #include <cctype>
 #include <exception>
 
+#include "berth/pull/ascii.hpp"
+
 namespace berth::pull {
 
 namespace {
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string trim(std::string_view s)
 {
@@ -64,7 +59,7 @@ size_t on_header(char* data, size_t size, size_t n, void* user)
         return size * n;
     }
     auto colon = line.find(':');
-    if (colon != std::string_view::npos) t->response.headers.emplace_back(lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
+    if (colon != std::string_view::npos) t->response.headers.emplace_back(ascii_lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
     return size * n;
 }
 
@@ -219,7 +214,7 @@ std::string url_origin(const std::string& url)
 {
     std::unique_ptr<CURLU, UrlFree> u(curl_url());
     if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) throw Error("bad URL \"" + url + "\"");
-    return lower(url_part(u.get(), CURLUPART_SCHEME) + "://" + url_part(u.get(), CURLUPART_HOST) + ":" +
+    return ascii_lower(url_part(u.get(), CURLUPART_SCHEME) + "://" + url_part(u.get(), CURLUPART_HOST) + ":" +
                  url_part(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT));
 }
 

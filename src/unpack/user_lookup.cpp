@@ -63,6 +63,14 @@ std::vector<Record> records(const std::optional<std::string>& text, bool is_grou
     return out;
 }
 
+template <class Pred>
+const Record* find_record(const std::vector<Record>& records, Pred pred)
+{
+    for (const auto& rec : records)
+        if (pred(rec)) return &rec;
+    return nullptr;
+}
+
 }  // namespace
 
 ResolvedUser resolve_user(std::string_view user, const std::optional<std::string>& passwd,
@@ -81,17 +89,9 @@ ResolvedUser resolve_user(std::string_view user, const std::optional<std::string
     const Record* entry = nullptr;
     if (auto n = number(u)) {
         r.uid = *n;
-        for (auto& rec : users)
-            if (rec.id == *n) {
-                entry = &rec;
-                break;
-            }
+        entry = find_record(users, [&](const Record& rec) { return rec.id == *n; });
     } else {
-        for (auto& rec : users)
-            if (rec.name == u) {
-                entry = &rec;
-                break;
-            }
+        entry = find_record(users, [&](const Record& rec) { return rec.name == u; });
         if (!entry)
             throw Error("user " + std::string(u) + ": " + (passwd ? "no such user in the image's /etc/passwd"
                                                                    : "the image has no /etc/passwd"));
@@ -104,12 +104,7 @@ ResolvedUser resolve_user(std::string_view user, const std::optional<std::string
         if (auto n = number(g)) {
             r.gid = *n;
         } else {
-            const Record* ge = nullptr;
-            for (auto& rec : groups)
-                if (rec.name == g) {
-                    ge = &rec;
-                    break;
-                }
+            const Record* ge = find_record(groups, [&](const Record& rec) { return rec.name == g; });
             if (!ge)
                 throw Error("group " + std::string(g) + ": " + (group ? "no such group in the image's /etc/group"
                                                                      : "the image has no /etc/group"));

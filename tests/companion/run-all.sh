@@ -18,16 +18,4 @@ trap 'rm -f "$tap"' EXIT
 bats --tap --print-output-on-failure "$@" "${files[@]}" </dev/null | tee "$tap"
 bats_rc=${PIPESTATUS[0]}
 
-passed=$(grep -Ec '^ok [0-9]+' "$tap")
-skipped=$(grep -Ec '^ok [0-9]+ .*# skip' "$tap")
-failed=$(grep -Ec '^not ok [0-9]+' "$tap")
-passed=$((passed - skipped))
-if ((bats_rc != 0 && failed == 0)); then
-	echo "# bats exited with status $bats_rc" >&2
-	failed=1
-fi
-
-summary="$passed passed, $failed failed"
-((skipped > 0)) && summary+=", $skipped skipped"
-echo "$summary"
-((failed == 0))
+"$here/../tap-summary.sh" "$tap" "$bats_rc"

@@ -58,17 +58,4 @@ for parent in /sys/fs/cgroup/berth /sys/fs/cgroup/*/berth; do
 	[[ -d "$parent" ]] && rmdir "$parent" 2>/dev/null
 done
 
-passed=$(grep -Ec '^ok [0-9]+' "$tap")
-skipped=$(grep -Ec '^ok [0-9]+ .*# skip' "$tap")
-failed=$(grep -Ec '^not ok [0-9]+' "$tap")
-passed=$((passed - skipped))
-# bats failing without a "not ok" line (syntax error, missing file, ...).
-if ((bats_rc != 0 && failed == 0)); then
-	echo "# bats exited with status $bats_rc" >&2
-	failed=1
-fi
-
-summary="$passed passed, $failed failed"
-((skipped > 0)) && summary+=", $skipped skipped"
-echo "$summary"
-((failed == 0))
+"$here/../tap-summary.sh" "$tap" "$bats_rc"

@@ -198,7 +198,7 @@ TEST_CASE("log: the warning for resource limits berth does not apply yet is logg
         "process": {"args": ["sh"], "cwd": "/"},
         "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}],
         "linux": {"namespaces": [{"type": "pid"}, {"type": "mount"}],
-                  "resources": {"hugepageLimits": [{"pageSize": "2MB", "limit": 209715200}]}}
+                  "resources": {"memory": {"useHierarchy": true}}}
     })");
     Capture err;
     TempPath file;
@@ -207,5 +207,5 @@ TEST_CASE("log: the warning for resource limits berth does not apply yet is logg
     berth::runtime::check_supported(c, log);
     CHECK(err.text().empty());
     CHECK_THAT(file.text(), Catch::Matches(R"(time="[^"]+" level=warning msg="config.json: )"
-                                           R"(\.linux\.resources\.hugepageLimits: resource limits are not applied yet; ignored"\n)"));
+                                           R"(\.linux\.resources\.memory\.useHierarchy: resource limits are not applied yet; ignored"\n)"));
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The last line of a bats suite run: "N passed, N failed[, N skipped]" from its TAP stream,
+# which contrib/test.sh reads. Exits non-zero when anything failed, also when bats itself did
+# without a "not ok" line (a syntax error, a missing file).
+#
+#   tests/tap-summary.sh TAP-FILE BATS-STATUS
+tap="$1" bats_rc="$2"
+passed=$(grep -Ec '^ok [0-9]+' "$tap")
+skipped=$(grep -Ec '^ok [0-9]+ .*# skip' "$tap")
+failed=$(grep -Ec '^not ok [0-9]+' "$tap")
+passed=$((passed - skipped))
+if ((bats_rc != 0 && failed == 0)); then
+	echo "# bats exited with status $bats_rc" >&2
+	failed=1
+fi
+summary="$passed passed, $failed failed"
+((skipped > 0)) && summary+=", $skipped skipped"
+echo "$summary"
+((failed == 0))
