@@ -44,6 +44,7 @@ void add_ps(CLI::App& app, Action& action);
 void add_pause(CLI::App& app, Action& action);
 void add_resume(CLI::App& app, Action& action);
 void add_update(CLI::App& app, Action& action);
+void add_events(CLI::App& app, Action& action);
 void add_spec(CLI::App& app, Action& action);
 void add_features(CLI::App& app, Action& action);
 

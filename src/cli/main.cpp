@@ -61,6 +61,7 @@ int main(int argc, char** argv)
     add_pause(app, action);
     add_resume(app, action);
     add_update(app, action);
+    add_events(app, action);
     add_spec(app, action);
     add_features(app, action);
     install_help(app, action);

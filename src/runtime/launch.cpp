@@ -228,6 +228,14 @@ struct Bundle {
     spec::Config config;
 };
 
+// Handshake step 11: the container is on record (state.json written before "ready"), the init
+// may go on. Until this message the init exits if berth dies, so nothing runs or waits for
+// `start` that no state.json tracks.
+void commit_to_init(int sync)
+{
+    if (!sync_send(sync, SyncType::committed)) throw_errno("tell the container init its state is recorded");
+}
+
 // The create path shared by create and run: plan, spawn, and berth's side of the handshake
 // (sync.hpp). Returns with the init blocked before execve.
 Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, state::ContainerDir& dir,
@@ -394,6 +402,24 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     // While the init builds its rootfs: keep the config with the container (exec, update,
     // events and hooks read it later, whatever happens to the bundle).
     dir.write_config(b.config_text);
+    // The record too, so that from here on `delete -f` finds the init whenever berth dies
+    // (crash consistency). Written now, it is already on disk when the init says "ready", and
+    // step 11 then costs the init no wait.
+    Launched out;
+    auto& rec = out.record;
+    rec.oci_version = std::string(spec::oci_version);
+    rec.id = opts.id;
+    rec.status = state::Status::created;
+    rec.pid = init;
+    rec.bundle = bundle;
+    rec.rootfs = rootfs;
+    rec.created = state::now_rfc3339();
+    rec.annotations = config.annotations;
+    rec.init_start_time = state::read_proc_info(init).start_time;
+    rec.own_pid_namespace = (cp.new_namespaces & CLONE_NEWPID) != 0;
+    rec.cgroup = cg.to_json();
+    dir.write(rec);
+    trace([&] { return "state written: created, pid " + std::to_string(init); });
     Fd notify_fd;
     SyncMsg ready = expect(parent_end.get(), "setting up the container", trace, &notify_fd);
     if (ready.type == SyncType::hooks) {
@@ -433,30 +459,11 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
                std::to_string(plan.process.identity.uid) + ", gid " + std::to_string(plan.process.identity.gid) + ")";
     });
 
-    Launched out;
-    auto& rec = out.record;
-    rec.oci_version = std::string(spec::oci_version);
-    rec.id = opts.id;
-    rec.status = state::Status::created;
-    rec.pid = init;
-    rec.bundle = bundle;
-    rec.rootfs = rootfs;
-    rec.created = state::now_rfc3339();
-    rec.annotations = config.annotations;
-    rec.init_start_time = state::read_proc_info(init).start_time;
-    rec.own_pid_namespace = (cp.new_namespaces & CLONE_NEWPID) != 0;
-    rec.cgroup = cg.to_json();
+    commit_to_init(parent_end.get());
     out.sync = std::move(parent_end);
     out.init = init;
     out.console_master = console.take_kept_master();
     return out;
-}
-
-// Handshake step 11: the container is on record, the init may go on. Until this message the
-// init exits if berth dies, so a kill between "ready" and the state write leaves nothing.
-void commit_to_init(int sync)
-{
-    if (!sync_send(sync, SyncType::committed)) throw_errno("tell the container init its state is recorded");
 }
 
 void write_pid_file(const std::string& path, pid_t pid)
@@ -503,12 +510,7 @@ void create_container(const Context& ctx, const CreateOptions& opts)
         Rollback rollback(dir);
         poststop_on_failure(ctx, opts, b, rollback);
         Launched l = launch(ctx, opts, false, dir, rollback, b);
-        dir.write(l.record);
-        Trace(ctx.log, "create", opts.id)([&] {
-            return "state written: created, pid " + std::to_string(l.init) + ", " + path_join(dir.path(), state::state_file);
-        });
         write_pid_file(opts.pid_file, l.init);
-        commit_to_init(l.sync.get());
         rollback.commit();
     });
 }
@@ -537,7 +539,6 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
             return "state written: running, pid " + std::to_string(l.init) + ", " + path_join(dir.path(), state::state_file);
         });
         write_pid_file(opts.pid_file, l.init);
-        commit_to_init(l.sync.get());
         // EOF means execve succeeded (the socket is close-on-exec); a message means it failed.
         SyncMsg m;
         int r = sync_recv(l.sync.get(), m);

@@ -41,8 +41,8 @@
 //                                                                       or "running" (run); the init runs
 //                                                                       the startContainer hooks once
 //                                                                       started, then execs
-// 11  parent        committed      state.json (and --pid-file) written  init: waits for start (create) or
-//                                                                       execs (run). EOF instead: berth
+// 11  parent        committed      (10) answered; state.json was        init: waits for start (create) or
+//                                  written before (10), during step 5   execs (run). EOF instead: berth
 //                                                                       died before recording the
 //                                                                       container; the init exits, so
 //                                                                       nothing runs or waits untracked

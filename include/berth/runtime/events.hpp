@@ -1,0 +1,21 @@
+// `events`: a running container's cgroup statistics and OOM kills, as runc prints them:
+// one JSON object a line, {"type":"stats","id":...,"data":{...}} and {"type":"oom","id":...}.
+#pragma once
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "berth/runtime/launch.hpp"
+
+namespace berth::runtime {
+
+// One stats object, for `events --stats`. Throws "container not running" for a stopped one.
+std::string container_stats_event(const Context& ctx, const std::string& id);
+
+// Streams stats every `interval` and an oom event whenever the OOM kill counter grows (checked
+// at least every 200 ms), until the container's init exits. `emit` gets each line.
+void stream_events(const Context& ctx, const std::string& id, std::chrono::milliseconds interval,
+                   const std::function<void(std::string_view)>& emit);
+
+}  // namespace berth::runtime
