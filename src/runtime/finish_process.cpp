@@ -30,19 +30,6 @@ bool enter_cwd(const ProcessPlan& plan, Failure& f) noexcept
     return true;
 }
 
-// Step 11. read(), not recvmsg: the seccomp filter is in by now, and every profile allows read
-// (the exec fifo needs it too). PR_SET_PDEATHSIG is off since before the filter, so this wait
-// is what keeps a berth killed after "ready" from leaving the init behind.
-bool await_commit(int sync) noexcept
-{
-    SyncMsg m;
-    for (;;) {
-        ssize_t n = ::read(sync, &m, sizeof m);
-        if (n < 0 && errno == EINTR) continue;
-        return n == static_cast<ssize_t>(sizeof m) && m.type == SyncType::committed;
-    }
-}
-
 bool wait_for_start(const StartGate& gate, Failure& f) noexcept
 {
     // `run` has nothing to wait for: berth records the state while we exec, and learns of
@@ -161,7 +148,6 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
     // before "ready": a filter the kernel refuses fails `create`, not a later `start`.
     if (seccomp && !seccomp->before_identity && !apply_seccomp(*seccomp, sync, f)) fail_child(sync, f);
     if (sync >= 0 && !sync_send(sync, SyncType::ready)) ::_exit(1);
-    if (gate.await_commit && !await_commit(sync)) ::_exit(1);
     if (!wait_for_start(gate, f)) fail_child(sync, f);
     // startContainer hooks: in the container, as its process, with its environment when they
     // bring none (as runc), path resolved in the container.

@@ -228,14 +228,6 @@ struct Bundle {
     spec::Config config;
 };
 
-// Handshake step 11: the container is on record (state.json written before "ready"), the init
-// may go on. Until this message the init exits if berth dies, so nothing runs or waits for
-// `start` that no state.json tracks.
-void commit_to_init(int sync)
-{
-    if (!sync_send(sync, SyncType::committed)) throw_errno("tell the container init its state is recorded");
-}
-
 // The create path shared by create and run: plan, spawn, and berth's side of the handshake
 // (sync.hpp). Returns with the init blocked before execve.
 Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, state::ContainerDir& dir,
@@ -332,9 +324,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         sigset_t none;
         ::sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        StartGate gate{child_end.get(), exec_fifo.get()};
-        gate.await_commit = true;
-        run_container_init(cp, plan.process, gate);
+        run_container_init(cp, plan.process, StartGate{child_end.get(), exec_fifo.get()});
     }
     rollback.set_child(pid);
     // execCPUAffinity.initial: before the init (or the intermediate it forks from) joins the
@@ -398,13 +388,9 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         with_context("set oom_score_adj", [&] {
             write_file("/proc/" + std::to_string(init) + "/oom_score_adj", std::to_string(*plan.parent.oom_score_adj));
         });
-    send_or_report(parent_end.get(), SyncType::cgroup_ready, trace);
-    // While the init builds its rootfs: keep the config with the container (exec, update,
-    // events and hooks read it later, whatever happens to the bundle).
-    dir.write_config(b.config_text);
-    // The record too, so that from here on `delete -f` finds the init whenever berth dies
-    // (crash consistency). Written now, it is already on disk when the init says "ready", and
-    // step 11 then costs the init no wait.
+    // The record before the init may go past its mounts: from here on, whenever berth dies,
+    // `delete -f` finds the init by state.json (and before this, the init gets EOF on the
+    // handshake and exits). Written while the init is still busy with its mounts.
     Launched out;
     auto& rec = out.record;
     rec.oci_version = std::string(spec::oci_version);
@@ -420,6 +406,10 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     rec.cgroup = cg.to_json();
     dir.write(rec);
     trace([&] { return "state written: created, pid " + std::to_string(init); });
+    send_or_report(parent_end.get(), SyncType::cgroup_ready, trace);
+    // While the init builds its rootfs: keep the config with the container (exec, update,
+    // events and hooks read it later, whatever happens to the bundle).
+    dir.write_config(b.config_text);
     Fd notify_fd;
     SyncMsg ready = expect(parent_end.get(), "setting up the container", trace, &notify_fd);
     if (ready.type == SyncType::hooks) {
@@ -459,7 +449,6 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
                std::to_string(plan.process.identity.uid) + ", gid " + std::to_string(plan.process.identity.gid) + ")";
     });
 
-    commit_to_init(parent_end.get());
     out.sync = std::move(parent_end);
     out.init = init;
     out.console_master = console.take_kept_master();

@@ -33,7 +33,6 @@ const char* sync_type_name(SyncType type) noexcept
     case SyncType::mount_source: return "mount_source";
     case SyncType::seccomp_fd: return "seccomp_fd";
     case SyncType::console: return "console";
-    case SyncType::committed: return "committed";
     }
     return "unknown";
 }

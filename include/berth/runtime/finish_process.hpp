@@ -17,9 +17,6 @@ struct StartGate {
     // procfs was the one in reach; -1 without plan.exec_label.
     int label_attr_fd = -1;
     const HookList* start_hooks = nullptr;  // startContainer hooks, run once the gate opens
-    // Create and run: after "ready", wait for berth's "committed" (handshake step 11); EOF
-    // means berth died before recording the container, and the init exits.
-    bool await_commit = false;
 };
 
 // Never returns: execve, or a failure reported on gate.sync_fd and _exit(1).

@@ -21,7 +21,9 @@
 //                                                                       mounts
 //  5  parent        cgroup_ready   init is in its cgroup with its       init (after its mounts): cgroup ns
 //                                  device rules and resource limits,    if not made yet
-//                                  oom_score_adj written
+//                                  oom_score_adj written, state.json    (crash consistency: berth killed
+//                                  on disk                              before this, the init gets EOF and
+//                                                                       exits; after it, delete -f finds it)
 //  6  init          hooks          mounts done, before pivot_root;      runs the prestart, then the
 //                                  only when plan.pause_before_pivot    createRuntime hooks (runtime ns,
 //                                  (the config has either hook)         hooks.hpp), then sends resume; a
@@ -41,18 +43,13 @@
 //                                                                       or "running" (run); the init runs
 //                                                                       the startContainer hooks once
 //                                                                       started, then execs
-// 11  parent        committed      (10) answered; state.json was        init: waits for start (create) or
-//                                  written before (10), during step 5   execs (run). EOF instead: berth
-//                                                                       died before recording the
-//                                                                       container; the init exits, so
-//                                                                       nothing runs or waits untracked
 //  -  init          error(failure) any step failed; the init exits      throws the failure with context
 //  -  (EOF)                        execve closed the socket (CLOEXEC)   run: the container runs
 //
 // Steps 1-3 happen only in a two-stage start; without one, 1 and 3 are skipped. 3a happens
 // only in a user namespace, where the init may not reach a bind source itself. 7a only with
 // process.terminal. 8-9 only with a seccomp listener (9: a `run` has no exec fifo to hold the
-// process back until the listener is served). 11 not in an exec, which has no state to record. A failure in any step replaces the rest of the sequence. The parent drives
+// process back until the listener is served). A failure in any step replaces the rest of the sequence. The parent drives
 // its side from launch.cpp (launch()), the init its side from container_init.cpp
 // (run_container_init()) and finish_process.cpp (steps 7a-10).
 #pragma once
@@ -77,7 +74,6 @@ enum class SyncType : uint32_t {
     mount_source,  // parent -> init: `pid` is an index into plan.mounts, the fd its bind source
     seccomp_fd,    // init -> parent: carries the seccomp notify fd for the listener
     console,       // init -> parent: carries the pty master; `pid` is N of its /dev/pts/N
-    committed,     // parent -> init: the state is recorded; the init may start or exec
 };
 
 struct SyncMsg {
