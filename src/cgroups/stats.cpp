@@ -67,17 +67,26 @@ std::optional<uint64_t> number(const std::string& dir, std::string_view file)
     return v;
 }
 
+// The non-empty lines of a cgroup file; none when it is missing or unreadable.
+std::vector<std::string> lines_of(const std::string& dir, std::string_view file)
+{
+    std::vector<std::string> out;
+    auto text = read(dir, file);
+    std::string_view s = text ? std::string_view(*text) : std::string_view{};
+    while (!s.empty()) {
+        size_t nl = s.find('\n');
+        if (nl != 0) out.emplace_back(s.substr(0, nl));
+        s = nl == std::string_view::npos ? std::string_view{} : s.substr(nl + 1);
+    }
+    return out;
+}
+
 // "key value" lines (memory.stat, cpu.stat, cpuacct.stat, memory.events).
 std::map<std::string, uint64_t> keyed(const std::string& dir, std::string_view file)
 {
     std::map<std::string, uint64_t> out;
-    auto text = read(dir, file);
-    if (!text) return out;
-    std::string_view s = *text;
-    while (!s.empty()) {
-        size_t nl = s.find('\n');
-        std::string_view line = s.substr(0, nl);
-        s = nl == std::string_view::npos ? std::string_view{} : s.substr(nl + 1);
+    for (const std::string& l : lines_of(dir, file)) {
+        std::string_view line = l;
         size_t sp = line.find(' ');
         if (sp == std::string_view::npos) continue;
         uint64_t v = 0;
@@ -219,16 +228,9 @@ ojson blkio_entry(uint64_t major, uint64_t minor, const std::string& op, uint64_
 ojson blkio_v1_list(const std::string& dir, const char* file)
 {
     ojson list = ojson::array();
-    auto text = read(dir, file);
-    if (!text) return list;
-    std::string_view s = *text;
-    while (!s.empty()) {
-        size_t nl = s.find('\n');
-        std::string_view line = s.substr(0, nl);
-        s = nl == std::string_view::npos ? std::string_view{} : s.substr(nl + 1);
+    for (const std::string& l : lines_of(dir, file)) {
         unsigned long long maj = 0, min = 0, v = 0;
         char op[16];
-        std::string l(line);
         if (std::sscanf(l.c_str(), "%llu:%llu %15s %llu", &maj, &min, op, &v) == 4) list.push_back(blkio_entry(maj, min, op, v));
     }
     return list;
@@ -244,12 +246,7 @@ ojson blkio_stats(const Hierarchy& h)
     }
     // io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0"
     ojson bytes = ojson::array(), ios = ojson::array();
-    auto text = read(h.host_path, "io.stat");
-    std::string_view s = text ? std::string_view(*text) : std::string_view{};
-    while (!s.empty()) {
-        size_t nl = s.find('\n');
-        std::string l(s.substr(0, nl));
-        s = nl == std::string_view::npos ? std::string_view{} : s.substr(nl + 1);
+    for (const std::string& l : lines_of(h.host_path, "io.stat")) {
         unsigned long long maj = 0, min = 0, rb = 0, wb = 0, ri = 0, wi = 0;
         if (std::sscanf(l.c_str(), "%llu:%llu rbytes=%llu wbytes=%llu rios=%llu wios=%llu", &maj, &min, &rb, &wb, &ri,
                         &wi) != 6)
