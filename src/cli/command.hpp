@@ -22,6 +22,10 @@ struct GlobalOptions {
     char** argv = nullptr;  // main's, for the read-only re-exec of create and run
 };
 
+// --root's default, as runc's: $XDG_RUNTIME_DIR/berth for a user other than root (where
+// XDG_RUNTIME_DIR is set), /run/berth otherwise.
+std::string default_root();
+
 // Set by the parsed subcommand; returns the process exit status.
 using Action = std::function<int(const GlobalOptions&, const Logger&)>;
 

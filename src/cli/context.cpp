@@ -1,8 +1,30 @@
 #include "command.hpp"
 
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "berth/runtime/rootless.hpp"
 #include "berth/util/error.hpp"
+#include "berth/util/file.hpp"
 
 namespace berth::cli {
+
+std::string default_root()
+{
+    const char* xdg = std::getenv("XDG_RUNTIME_DIR");
+    if (!xdg || *xdg != '/') return "/run/berth";
+    if (::geteuid() != 0) return std::string(xdg) + "/berth";
+    // Root of a user namespace (rootless podman runs berth so, with no USER) cannot write
+    // /run: runc's rule takes XDG_RUNTIME_DIR there too, unless USER says root.
+    const char* user = std::getenv("USER");
+    if (user && std::string_view(user) == "root") return "/run/berth";
+    try {
+        if (!runtime::in_initial_user_namespace(read_file("/proc/self/uid_map"))) return std::string(xdg) + "/berth";
+    } catch (const Error&) {
+    }
+    return "/run/berth";
+}
 
 runtime::Context make_context(const GlobalOptions& g, const Logger& log)
 {
@@ -10,10 +32,14 @@ runtime::Context make_context(const GlobalOptions& g, const Logger& log)
         throw Error("the systemd cgroup driver is not supported by berth yet; use --cgroup-manager=cgroupfs");
     if (!g.cgroup_manager.empty() && g.cgroup_manager != "cgroupfs" && g.cgroup_manager != "disabled")
         throw Error("--cgroup-manager: unknown value \"" + g.cgroup_manager + "\" (cgroupfs, systemd or disabled)");
-    if (g.rootless == "true") throw Error("rootless containers are not supported by berth yet (--rootless=true)");
-    if (g.rootless != "auto" && g.rootless != "false")
+    runtime::Rootless rootless = runtime::Rootless::autodetect;
+    if (g.rootless == "true")
+        rootless = runtime::Rootless::yes;
+    else if (g.rootless == "false")
+        rootless = runtime::Rootless::no;
+    else if (g.rootless != "auto")
         throw Error("--rootless: unknown value \"" + g.rootless + "\" (true, false or auto)");
-    return runtime::Context{log, state::Store(g.root), g.cgroup_manager == "disabled", g.argv};
+    return runtime::Context{log, state::Store(g.root), g.cgroup_manager == "disabled", g.argv, rootless};
 }
 
 void add_create_flags(CLI::App& sub, runtime::CreateOptions& o)

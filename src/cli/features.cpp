@@ -56,7 +56,7 @@ nlohmann::ordered_json features()
     std::sort(namespaces.begin(), namespaces.end());
     l["namespaces"] = namespaces;
     l["capabilities"] = os::capability_names();
-    l["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}};
+    l["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", true}};
     l["seccomp"] = seccomp_features();
     // Enabled only where a config asking for them would run: the host's LSM is on (and for
     // SELinux, berth was built with libselinux).
@@ -66,7 +66,7 @@ nlohmann::ordered_json features()
     l["intelRdt"] = {{"enabled", false}};
     l["netDevices"] = {{"enabled", true}};
     l["memoryPolicy"] = {{"modes", os::mempolicy_mode_names()}, {"flags", os::mempolicy_flag_names()}};
-    l["mountExtensions"] = {{"idmap", {{"enabled", false}}}};
+    l["mountExtensions"] = {{"idmap", {{"enabled", true}}}};
     j["annotations"] = {{"io.github.berth.version", BERTH_VERSION}, {"io.github.berth.commit", BERTH_COMMIT}};
     return j;
 }

@@ -40,6 +40,7 @@ int main(int argc, char** argv)
     app.set_version_flag("-v,--version", version_text());
     GlobalOptions g;
     g.argv = argv;
+    g.root = default_root();
     app.add_option("--root", g.root, "directory for container state")->capture_default_str();
     app.add_option("--log", g.log, "log file (default: stderr only)");
     app.add_option("--log-format", g.log_format, "text or json")->check(CLI::IsMember({"text", "json"}));

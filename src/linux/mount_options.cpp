@@ -57,7 +57,9 @@ constexpr std::string_view sb_flags[] = {"sync", "dirsync", "mand", "lazytime"};
 // Defaults, or negations of sb flags: nothing to do.
 constexpr std::string_view no_ops[] = {"defaults", "async", "nomand", "nolazytime", "loud"};
 // Known to runc/crun; berth refuses them with a clear error rather than ignore them.
-constexpr std::string_view unsupported_options[] = {"idmap", "ridmap", "tmpcopyup", "copy-symlink", "remount"};
+constexpr std::string_view unsupported_options[] = {"tmpcopyup", "copy-symlink", "remount"};
+constexpr std::string_view idmap_option = "idmap";
+constexpr std::string_view ridmap_option = "ridmap";
 
 bool apply_attr(std::string_view opt, MountOptions& m, bool recursive)
 {
@@ -88,6 +90,11 @@ MountOptions parse_mount_options(const std::vector<std::string>& options)
         }
         if (opt == rbind_option) {
             m.bind = m.recursive = true;
+            continue;
+        }
+        if (opt == idmap_option || opt == ridmap_option) {
+            // Not a mount(2) option: it only says the mount is id-mapped (runtime-spec).
+            m.idmap = opt == idmap_option ? MountOptions::Idmap::top : MountOptions::Idmap::recursive;
             continue;
         }
         if (apply_attr(opt, m, false)) continue;
@@ -125,7 +132,8 @@ MountOptions parse_mount_options(const std::vector<std::string>& options)
 
 std::vector<std::string> known_mount_options()
 {
-    std::vector<std::string> out{std::string(bind_option), std::string(rbind_option)};
+    std::vector<std::string> out{std::string(bind_option), std::string(rbind_option), std::string(idmap_option),
+                                 std::string(ridmap_option)};
     for (const auto& a : attr_options) {
         out.emplace_back(a.name);
         std::string& recursive = out.emplace_back("r");

@@ -114,6 +114,19 @@ bool is_dir_fd(int fd)
 bool mount_bind(int rootfd, const MountStep& s, Failure& f, Fd* mounted)
 {
     Fd tree;
+    if (s.source_is_mount) {
+        // berth's prepared mount: attach it as it is (its attributes and id mapping are set).
+        if (s.source_fd < 0) return f.set(EPROTO, "bind source %s: berth sent no mount for it", cstr(s.source));
+        tree.reset(::fcntl(s.source_fd, F_DUPFD_CLOEXEC, 3));
+        if (!tree) return f.set(errno, "bind source %s", cstr(s.source));
+        Kind kind = is_dir_fd(tree.get()) ? Kind::directory : Kind::file;
+        Fd target(create_in_root(rootfd, s.destination, kind, kind == Kind::directory ? 0755 : 0644, f));
+        if (!target) return f.wrap("mount target");
+        const char* what = cstr(s.destination);
+        if (!attach(tree.get(), target.get(), what, f) || !set_propagation(tree.get(), s.opts, what, f)) return false;
+        if (mounted) *mounted = std::move(tree);
+        return true;
+    }
     if (s.source_fd >= 0) {
         unsigned rec = s.opts.recursive ? AT_RECURSIVE : 0u;
         tree.reset(::open_tree(s.source_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec));
@@ -133,13 +146,46 @@ bool mount_bind(int rootfd, const MountStep& s, Failure& f, Fd* mounted)
     return true;
 }
 
-bool mount_cgroup(int rootfd, const MountStep& s, const CgroupMountPlan& cg, Failure& f)
+}  // namespace
+
+int prepare_idmapped_bind(const MountStep& s, int userns_fd, Failure& f)
+{
+    Fd tree(clone_tree(cstr(s.source), s.opts.recursive, f));
+    if (!tree) return -1;
+    const char* what = cstr(s.destination);
+    if (!set_attrs(tree.get(), s.opts, what, f)) return -1;
+    struct mount_attr a {};
+    a.attr_set = MOUNT_ATTR_IDMAP;
+    a.userns_fd = static_cast<__u64>(static_cast<unsigned>(userns_fd));
+    unsigned flags = AT_EMPTY_PATH | (s.opts.idmap == MountOptions::Idmap::recursive ? AT_RECURSIVE : 0u);
+    if (::mount_setattr(tree.get(), "", flags, &a, sizeof a) < 0) {
+        int err = errno;
+        if (err == EINVAL)
+            f.set(err, "id-map %s: its filesystem does not support id-mapped mounts", cstr(s.source));
+        else
+            f.set(err, "id-map %s", cstr(s.source));
+        return -1;
+    }
+    return tree.release();
+}
+
+namespace {
+
+bool mount_cgroup(int rootfd, const MountStep& s, const CgroupMountPlan& cg, bool in_userns, Failure& f)
 {
     const char* what = cstr(s.destination);
     Fd target(create_in_root(rootfd, s.destination, Kind::directory, 0755, f));
     if (!target) return f.wrap("mount target");
     if (cg.fresh_cgroup2) {
         Fd m(make_fs("cgroup2", "cgroup", MountOptions{}, s.opts.attr_set, f));
+        if (!m && in_userns && (f.err == EPERM || f.err == EACCES)) {
+            // Rootless without a cgroup namespace of its own: the host's tree, read-only.
+            Failure ignored;
+            m.reset(clone_tree("/sys/fs/cgroup", true, ignored));
+            MountOptions ro = s.opts;
+            ro.rattr_set |= MOUNT_ATTR_RDONLY;
+            if (m && !set_attrs(m.get(), ro, what, f)) return false;
+        }
         if (!m) return false;
         return attach(m.get(), target.get(), what, f) && set_propagation(m.get(), s.opts, what, f);
     }
@@ -218,7 +264,7 @@ bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bo
     bool ok;
     switch (step.kind) {
     case MountStep::Kind::bind: ok = mount_bind(rootfd, step, f, mounted); break;
-    case MountStep::Kind::cgroup: ok = mount_cgroup(rootfd, step, cg, f); break;
+    case MountStep::Kind::cgroup: ok = mount_cgroup(rootfd, step, cg, in_userns, f); break;
     default: ok = mount_fs(rootfd, step, in_userns, f, mounted); break;
     }
     if (!ok) f.wrap("mount %s", step.destination.c_str());

@@ -3,6 +3,7 @@
 // [hooks pause], createContainer hooks, pivot_root, process step.
 #include "berth/runtime/container_init.hpp"
 
+#include <fcntl.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
@@ -50,11 +51,28 @@ bool become_userns_root(const ContainerPlan& plan, Failure& f) noexcept
     return true;
 }
 
+// The new time namespace is the one for our children until the init's fork: its offsets go in
+// then. The file is opened first, with berth's own credentials: /proc/self belongs to host
+// root once we are root in a new user namespace (not dumpable), and the kernel checks
+// CAP_SYS_TIME against the opener's credentials, which host root has over every namespace.
+bool write_time_offsets(int fd, const std::string& text, Failure& f) noexcept
+{
+    ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0) return f.set(errno, "write linux.timeOffsets to /proc/self/timens_offsets");
+    if (static_cast<size_t>(n) != text.size()) return f.set(EIO, "short write of linux.timeOffsets");
+    return true;
+}
+
 // Stage one of a two-stage start (handshake steps 1-3): join namespaces by path first, then
 // create the new ones (owned by the joined user namespace), and fork the init into the pid
 // namespace. Returns only in the init; the intermediate process exits here.
 bool two_stage(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
 {
+    Fd time_offsets;
+    if (!plan.time_offsets.empty()) {
+        time_offsets.reset(::open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC));
+        if (!time_offsets) return f.set(errno, "open /proc/self/timens_offsets");
+    }
     for (const auto& j : plan.joins)
         if (!join(j, f)) return false;
     if (plan.join_user && (!join(*plan.join_user, f) || !become_userns_root(plan, f))) return false;
@@ -66,6 +84,7 @@ bool two_stage(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
     }
     uint64_t rest = plan.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP);
     if (rest && ::unshare(static_cast<int>(rest)) < 0) return f.set(errno, "unshare namespaces");
+    if (time_offsets && !write_time_offsets(time_offsets.get(), plan.time_offsets, f)) return false;
     if (plan.join_pid) {
         if (!join(*plan.join_pid, f)) return false;
     } else if ((plan.new_namespaces & CLONE_NEWPID) && ::unshare(CLONE_NEWPID) < 0) {

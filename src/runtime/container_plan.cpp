@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -82,6 +83,35 @@ void plan_namespaces(const spec::Linux& l, ContainerPlan& plan, ParentPlan& pare
     bool new_user = plan.new_namespaces & CLONE_NEWUSER;
     plan.two_stage = plan.join_user || plan.join_pid || (plan.new_namespaces & CLONE_NEWTIME) ||
                      (new_user && !plan.joins.empty());
+    // linux.timeOffsets, as /proc/<pid>/timens_offsets takes them ("<clock> <secs> <nanosecs>").
+    // Validation made sure the config lists a time namespace; joined by path it is not ours to set.
+    if (!l.time_offsets.empty() && !(plan.new_namespaces & CLONE_NEWTIME))
+        throw Error("config.json: .linux.timeOffsets: the time namespace is joined by path: its offsets cannot be set");
+    for (const auto& [clock, off] : l.time_offsets)
+        plan.time_offsets += clock + " " + std::to_string(off.secs) + " " + std::to_string(off.nanosecs) + "\n";
+}
+
+// Id-mapped binds (runtime-spec: "idmap"/"ridmap", the mount's uidMappings/gidMappings; runc
+// also id-maps a mount that has mappings without the option). berth prepares them as host root
+// and hands the init the finished mount (mount_sources.hpp).
+void plan_idmap(const spec::Mount& m, size_t index, const ContainerPlan& plan, os::MountStep& step)
+{
+    bool mapped = !m.uid_mappings.empty() || !m.gid_mappings.empty();
+    if (step.opts.idmap == os::MountOptions::Idmap::none && !mapped) return;
+    std::string where = "config.json: .mounts[" + std::to_string(index) + "]";
+    if (step.kind != os::MountStep::Kind::bind)
+        throw Error(where + ".options: id-mapped mounts are supported for bind mounts only");
+    if (m.uid_mappings.empty() != m.gid_mappings.empty())
+        throw Error(where + (m.uid_mappings.empty() ? ".uidMappings" : ".gidMappings") +
+                    ": uidMappings and gidMappings go together");
+    if (!mapped && !plan.in_user_namespace())
+        throw Error(where + ".options: idmap without uidMappings/gidMappings maps through the container's user "
+                            "namespace, and the config has none");
+    if (::geteuid() != 0) throw Error(where + ": id-mapped mounts need berth to run as root (host root)");
+    if (step.opts.idmap == os::MountOptions::Idmap::none) step.opts.idmap = os::MountOptions::Idmap::top;
+    step.source_is_mount = true;
+    step.idmap_uid_map = id_map_text(m.uid_mappings);
+    step.idmap_gid_map = id_map_text(m.gid_mappings);
 }
 
 void plan_mounts(const spec::Config& c, const PlanInputs& in, ContainerPlan& plan)
@@ -100,6 +130,7 @@ void plan_mounts(const spec::Config& c, const PlanInputs& in, ContainerPlan& pla
         } else {
             step.source = m.source;
         }
+        plan_idmap(m, plan.mounts.size(), plan, step);
         bool is_dev = m.destination == "/dev" || m.destination == "/dev/";
         if (is_dev && step.kind == os::MountStep::Kind::bind) plan.default_devices = false;
         if (is_dev && step.kind != os::MountStep::Kind::cgroup) {

@@ -18,6 +18,7 @@
 #include "berth/runtime/handshake.hpp"
 #include "berth/runtime/lsm_plan.hpp"
 #include "berth/runtime/own_binary.hpp"
+#include "berth/runtime/rootless.hpp"
 #include "berth/runtime/seccomp_listener.hpp"
 #include "berth/runtime/seccomp_plan.hpp"
 #include "berth/spec/parse.hpp"
@@ -106,6 +107,7 @@ Prepared prepare(const Context& ctx, const ExecOptions& o, const spec::Config& c
     // HOME from the container's /etc/passwd, read inside the init's root.
     Fd root(::open(("/proc/" + std::to_string(init) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     out.plan = build_process_plan(ep.process, ep.source, root.get(), o.preserve_fds, ctx.log);
+    keep_groups_if_denied(out.plan.identity, setgroups_denied(init), ep.source.file + ": " + ep.source.path);
     const auto& p = ep.process;
     os::LsmSupport lsms;
     if (!p.apparmor_profile.empty() || !p.selinux_label.empty()) lsms = os::probe_lsms();

@@ -16,6 +16,7 @@
 
 #include "berth/cgroups/manager.hpp"
 #include "berth/cgroups/resources.hpp"
+#include "berth/linux/id_maps.hpp"
 #include "berth/linux/netdev.hpp"
 #include "berth/linux/self_exe.hpp"
 #include "berth/linux/syscalls.hpp"
@@ -25,7 +26,9 @@
 #include "berth/runtime/container_plan.hpp"
 #include "berth/runtime/foreground.hpp"
 #include "berth/runtime/handshake.hpp"
+#include "berth/runtime/mount_sources.hpp"
 #include "berth/runtime/own_binary.hpp"
+#include "berth/runtime/rootless.hpp"
 #include "berth/runtime/hooks.hpp"
 #include "berth/runtime/seccomp_listener.hpp"
 #include "berth/runtime/supported.hpp"
@@ -176,9 +179,7 @@ private:
 
 void write_id_maps(pid_t pid, const ParentPlan& plan, const Trace& trace)
 {
-    std::string base = "/proc/" + std::to_string(pid);
-    with_context("write uid_map", [&] { write_file(base + "/uid_map", plan.uid_map); });
-    with_context("write gid_map", [&] { write_file(base + "/gid_map", plan.gid_map); });
+    os::write_id_maps(pid, plan.uid_map, plan.gid_map, plan.map_writer);
     trace([&] {
         auto one_line = [](std::string m) {
             while (!m.empty() && m.back() == '\n') m.pop_back();
@@ -191,28 +192,51 @@ void write_id_maps(pid_t pid, const ParentPlan& plan, const Trace& trace)
     });
 }
 
-// Handshake step 3a: in a user namespace the init may be unable to reach a bind source (a
-// parent dir only host root may enter), so berth opens each one for it, as host root but in the
-// init's mount namespace (through /proc/<init>/root), where the init can clone it. A source
-// berth cannot open this way is left to the init, which reports its own error.
-void send_mount_sources(int sock, pid_t init, const ContainerPlan& cp, const Trace& trace)
+// The container's cgroup, made before anything else of the container exists. Rootless, a
+// cgroup berth may not create (no delegated subtree: v1, or v2 outside the user's) is skipped
+// with a warning naming the limits not applied, as runc does; root never skips.
+cgroups::Manager& set_up_cgroup(const Context& ctx, const std::string& id, const spec::Config& config,
+                                state::ContainerDir& dir, Rollback& rollback, const Trace& trace)
 {
-    if (!cp.in_user_namespace()) return;
-    Fd root;
-    for (size_t i = 0; i < cp.mounts.size(); ++i) {
-        const auto& m = cp.mounts[i];
-        if (m.kind != os::MountStep::Kind::bind) continue;
-        if (!root) root = open_or_throw("/proc/" + std::to_string(init) + "/root", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        Fd src(os::openat2(root.get(), m.source.c_str(), O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT));
-        if (!src) continue;
-        if (!sync_send(sock, SyncType::mount_source, static_cast<int32_t>(i), src.get())) {
-            int err = errno;
-            SyncMsg msg;
-            if (sync_recv(sock, msg) > 0 && msg.type == SyncType::error) throw failure_error(msg.failure);
-            throw_errno(err, "send bind source " + m.source + " to container init");
-        }
-        trace([&] { return "handshake: sent mount_source " + std::to_string(i) + " (" + m.source + ")"; });
+    const std::string path = config.linux ? config.linux->cgroups_path : std::string{};
+    auto manager = cgroups::make_manager(cgroups::Options{id, path, ctx.cgroups_disabled});
+    std::vector<std::string> existing = existing_cgroup_dirs(*manager);
+    // Crash consistency: the state dir names the cgroup before its first dir exists, so that
+    // `delete -f` finds what a berth killed from here on made (state.json comes only at the end).
+    dir.write_file(state::cgroup_intent_file, cgroup_intent(*manager, existing));
+    auto* cg = &rollback.own_cgroup(std::move(manager), existing);
+    try {
+        cg->create();
+    } catch (const Error& e) {
+        int err = e.code();
+        if ((err != EACCES && err != EPERM && err != EROFS) || !is_rootless(ctx)) throw;
+        // create() removed what it made; from here on the container has no cgroup.
+        auto none = cgroups::make_manager(cgroups::Options{id, path, true});
+        dir.write_file(state::cgroup_intent_file, cgroup_intent(*none, {}));
+        cg = &rollback.own_cgroup(std::move(none), {});
+        existing.clear();
+        // A warning only when limits are lost; an unset limit needs no cgroup (podman on v1).
+        auto fields = unapplied_without_cgroup(config);
+        std::string msg = "rootless: no cgroup for the container (" + std::string(e.what()) + ")";
+        if (fields.empty())
+            ctx.log.debug(msg);
+        else
+            ctx.log.warn(msg + "; not applied: " + joined(fields));
     }
+    // Refused before anything is written into a cgroup that is not berth's to use.
+    check_cgroup_claimable(*cg, existing);
+    trace([&] {
+        std::vector<std::string> dirs;
+        for (const auto& h : cg->hierarchies()) dirs.push_back(h.host_path);
+        return "cgroup: " + (dirs.empty() ? std::string("none") : joined(dirs)) +
+               (existing.empty() ? "" : " (existed: " + joined(existing) + ")");
+    });
+    if (ctx.cgroups_disabled && config.linux && config.linux->resources && !config.linux->resources->devices.empty())
+        ctx.log.warn("config.json: .linux.resources.devices: not enforced: cgroups are disabled (--cgroup-manager=disabled)");
+    if (ctx.cgroups_disabled)
+        for (const auto& field : unapplied_without_cgroup(config))
+            ctx.log.warn("config.json: " + field + ": not applied: cgroups are disabled (--cgroup-manager=disabled)");
+    return *cg;
 }
 
 struct Launched {
@@ -236,7 +260,6 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     const spec::Config& config = b.config;
     const std::string& bundle = b.dir;
     const Trace trace(ctx.log, for_run ? "run" : "create", opts.id);
-    if (::geteuid() != 0) throw Error("rootless containers are not supported by berth yet: run berth as root");
     // Socket activation, as runc: the fds systemd passed berth go to the process first.
     const int listen_fds = socket_activation_fds();
     check_preserved_fds(listen_fds + opts.preserve_fds);
@@ -247,28 +270,8 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     rootfs = with_context("rootfs", [&] { return absolute(rootfs); });
     trace([&] { return "config loaded: bundle " + bundle + ", rootfs " + rootfs; });
 
-    auto manager = cgroups::make_manager(cgroups::Options{
-        opts.id, config.linux ? config.linux->cgroups_path : std::string{}, ctx.cgroups_disabled});
-    std::vector<std::string> existing = existing_cgroup_dirs(*manager);
-    // Crash consistency: the state dir names the cgroup before its first dir exists, so that
-    // `delete -f` finds what a berth killed from here on made (state.json comes only at the end).
-    dir.write_file(state::cgroup_intent_file, cgroup_intent(*manager, existing));
-    auto& cg = rollback.own_cgroup(std::move(manager), existing);
-    cg.create();
-    // Refused before anything is written into a cgroup that is not berth's to use.
-    check_cgroup_claimable(cg, existing);
-    trace([&] {
-        std::vector<std::string> dirs;
-        for (const auto& h : cg.hierarchies()) dirs.push_back(h.host_path);
-        return "cgroup: " + (dirs.empty() ? std::string("none") : joined(dirs)) +
-               (existing.empty() ? "" : " (existed: " + joined(existing) + ")");
-    });
-    if (ctx.cgroups_disabled && config.linux && config.linux->resources && !config.linux->resources->devices.empty())
-        ctx.log.warn("config.json: .linux.resources.devices: not enforced: cgroups are disabled (--cgroup-manager=disabled)");
-    if (ctx.cgroups_disabled && config.linux && config.linux->resources)
-        for (const auto& field : spec::set_resource_fields(*config.linux->resources))
-            if (field != ".linux.resources.devices" && cgroups::applied_resource_field(field))
-                ctx.log.warn("config.json: " + field + ": not applied: cgroups are disabled (--cgroup-manager=disabled)");
+    auto& cg = set_up_cgroup(ctx, opts.id, config, dir, rollback, trace);
+    const bool cgroups_off = cg.hierarchies().empty();
 
     PlanInputs in;
     in.id = opts.id;
@@ -286,6 +289,15 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         set_env_entry(plan.process.env, "LISTEN_PID=1");
     }
     ContainerPlan& cp = plan.container;
+    cp.rootless = is_rootless(ctx);
+    if (cp.new_namespaces & CLONE_NEWUSER) {
+        // Root (on the host, or of the user namespace berth runs in) writes any map; a user
+        // only its own ids (setgroups then denied), or ranges through newuidmap/newgidmap.
+        plan.parent.map_writer =
+            os::map_writer(plan.parent.uid_map, plan.parent.gid_map, ::geteuid(), ::getegid(), ::geteuid() == 0);
+        keep_groups_if_denied(plan.process.identity, plan.parent.map_writer == os::MapWriter::own_id,
+                              "config.json: .process");
+    }
     trace([&] { return describe_namespaces(cp); });
     if (plan.process.terminal && !console.to_socket()) {
         // berth proxies this pty: it starts at the caller's size (the proxy follows it from
@@ -363,7 +375,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     // cgroup_ready). On v1 they go in before the init joins the cgroup: writing them passes
     // through a moment of deny-all that would refuse its mknods; v2's program is attached
     // in one step. The default rules allow mknod, so berth's /dev setup is never refused.
-    if (!ctx.cgroups_disabled) {
+    if (!cgroups_off) {
         with_context("cgroup", [&] { cg.apply_devices(device_rules(config)); });
         trace([] { return std::string("cgroup: device rules applied"); });
         // Limits likewise before the init joins (v1) or is told to go on (v2, born in the
@@ -384,10 +396,17 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         for (const auto& [host, name] : plan.parent.net_devices) os::move_netdev(host, name, netns.get());
         trace([&] { return "moved " + std::to_string(plan.parent.net_devices.size()) + " network devices into the container"; });
     }
-    if (plan.parent.oom_score_adj)
-        with_context("set oom_score_adj", [&] {
+    if (plan.parent.oom_score_adj) {
+        try {
             write_file("/proc/" + std::to_string(init) + "/oom_score_adj", std::to_string(*plan.parent.oom_score_adj));
-        });
+        } catch (const Error& e) {
+            // Lowering it takes CAP_SYS_RESOURCE, which a rootless berth lacks; runc warns too.
+            if ((e.code() != EACCES && e.code() != EPERM) || !is_rootless(ctx))
+                throw Error("set oom_score_adj: " + std::string(e.what()), e.code());
+            ctx.log.warn("rootless: .process.oomScoreAdj " + std::to_string(*plan.parent.oom_score_adj) +
+                         " not applied: " + e.what());
+        }
+    }
     // The record before the init may go past its mounts: from here on, whenever berth dies,
     // `delete -f` finds the init by state.json (and before this, the init gets EOF on the
     // handshake and exits). Written while the init is still busy with its mounts.

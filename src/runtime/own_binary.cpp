@@ -1,6 +1,11 @@
 #include "berth/runtime/own_binary.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "berth/linux/self_exe.hpp"
+#include "berth/runtime/rootless.hpp"
 #include "berth/util/error.hpp"
 
 namespace berth::runtime {
@@ -18,7 +23,13 @@ void protect_own_binary(const Context& ctx, bool needed)
 {
     if (!needed) return;
     if (!ctx.self_argv) throw Error("cannot run from a read-only mount of berth's own binary: no argv");
-    if (!os::run_from_readonly_self(ctx.self_argv)) throw_errno("run from a read-only mount of berth's own binary");
+    if (os::run_from_readonly_self(ctx.self_argv)) return;
+    int err = errno;
+    // Rootless, cloning a mount is refused (no CAP_SYS_ADMIN over the host's mounts). Nothing
+    // is lost where this user cannot write the binary either: the container runs as this user
+    // (or ids it maps), so /proc/<pid>/exe opens no more than the user could open.
+    if (err == EPERM && is_rootless(ctx) && ::access("/proc/self/exe", W_OK) < 0 && errno == EACCES) return;
+    throw_errno(err, "run from a read-only mount of berth's own binary");
 }
 
 }  // namespace berth::runtime

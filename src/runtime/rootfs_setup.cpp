@@ -49,7 +49,7 @@ bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
     root.reset(::open(plan.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) return f.set(errno, "open rootfs %s", plan.rootfs.c_str());
 
-    bool in_userns = plan.in_user_namespace();
+    bool in_userns = plan.in_user_namespace() || plan.rootless;
     Fd dev_mount;  // plan.readonly_dev's mount, made read-only at the end
     for (size_t i = 0; i < plan.mounts.size(); ++i)
         if (!os::mount_step(root.get(), plan.mounts[i], plan.cgroup_mounts, in_userns, f,

@@ -25,7 +25,6 @@ void check_linux(const spec::Linux& l, const Logger& log)
                         "filesystem mounted at /sys/fs/resctrl)");
         unsupported(".linux.intelRdt", "Intel RDT");
     }
-    if (!l.time_offsets.empty()) unsupported(".linux.timeOffsets", "time namespace offsets");
     if (l.resources)
         for (const auto& field : spec::set_resource_fields(*l.resources))
             if (!cgroups::applied_resource_field(field))  // applied: launch.cpp, through the cgroup manager
@@ -37,7 +36,6 @@ void check_mounts(const spec::Config& config)
     for (size_t i = 0; i < config.mounts.size(); ++i) {
         const auto& m = config.mounts[i];
         std::string where = ".mounts[" + std::to_string(i) + "]";
-        if (!m.uid_mappings.empty() || !m.gid_mappings.empty()) unsupported(where + ".uidMappings", "id-mapped mounts");
         auto opts = os::parse_mount_options(m.options);
         if (!opts.unsupported.empty())
             unsupported(where + ".options", "mount option \"" + opts.unsupported.front() + "\"");

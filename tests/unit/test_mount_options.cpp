@@ -65,10 +65,22 @@ TEST_CASE("mount options: recursive attributes", "[mount]")
 
 TEST_CASE("mount options: no-ops and unsupported ones", "[mount]")
 {
-    auto m = parse_mount_options({"defaults", "async", "idmap", "tmpcopyup"});
+    auto m = parse_mount_options({"defaults", "async", "tmpcopyup", "remount"});
     CHECK(m.fs_params.empty());
     REQUIRE(m.unsupported.size() == 2);
-    CHECK(m.unsupported[0] == "idmap");
+    CHECK(m.unsupported[0] == "tmpcopyup");
+}
+
+TEST_CASE("mount options: idmap and ridmap say how the bind is id-mapped, never reach mount(2)", "[mount]")
+{
+    using Idmap = berth::os::MountOptions::Idmap;
+    CHECK(parse_mount_options({"bind"}).idmap == Idmap::none);
+    auto top = parse_mount_options({"rbind", "idmap"});
+    CHECK(top.idmap == Idmap::top);
+    CHECK(top.recursive);
+    CHECK(top.fs_params.empty());
+    CHECK(top.unsupported.empty());
+    CHECK(parse_mount_options({"rbind", "ridmap"}).idmap == Idmap::recursive);
 }
 
 TEST_CASE("rootfs propagation values", "[mount]")
@@ -92,7 +104,9 @@ TEST_CASE("known mount options: what the parser acts on, not what it refuses", "
     for (const char* o : {"bind", "rbind", "ro", "rro", "rw", "rrw", "nosuid", "rnosuid", "relatime", "rrelatime",
                           "private", "rslave", "runbindable", "sync", "lazytime", "defaults", "async"})
         CHECK(has(o));
-    for (const char* o : {"idmap", "ridmap", "tmpcopyup", "remount", "mode", "rbindx"}) CHECK_FALSE(has(o));
+    CHECK(has("idmap"));
+    CHECK(has("ridmap"));
+    for (const char* o : {"tmpcopyup", "remount", "mode", "rbindx"}) CHECK_FALSE(has(o));
     for (const auto& o : known) {
         INFO(o);
         auto m = parse_mount_options({o});

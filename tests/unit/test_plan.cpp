@@ -135,6 +135,72 @@ TEST_CASE("plan: a new user namespace plus a joined one needs the intermediate p
     CHECK(full.parent.uid_map == "0 100000 65536\n");
 }
 
+TEST_CASE("plan: time offsets become timens_offsets lines for the intermediate", "[plan]")
+{
+    Bundle b;
+    auto full = plan_for(config_with([](auto& j) {
+        j["linux"]["namespaces"].push_back({{"type", "time"}});
+        j["linux"]["timeOffsets"] = {{"boottime", {{"secs", 1000}}}, {"monotonic", {{"secs", -5}, {"nanosecs", 7}}}};
+    }), b);
+    CHECK(full.container.two_stage);  // offsets go in between unshare and the init's fork
+    CHECK(full.container.time_offsets == "boottime 1000 0\nmonotonic -5 7\n");
+    auto joined = [&] {
+        plan_for(config_with([](auto& j) {
+            j["linux"]["namespaces"].push_back({{"type", "time"}, {"path", "/proc/self/ns/time"}});
+            j["linux"]["timeOffsets"] = {{"boottime", {{"secs", 1}}}};
+        }), b);
+    };
+    CHECK_THROWS_WITH(joined(), Catch::Contains(".linux.timeOffsets") && Catch::Contains("joined"));
+}
+
+TEST_CASE("plan: id-mapped binds are prepared by berth with their own maps or the container's", "[plan]")
+{
+    Bundle b;
+    auto userns = [](auto& j) {
+        j["linux"]["namespaces"].push_back({{"type", "user"}});
+        j["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+        j["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+    };
+    auto bind = [](std::vector<std::string> opts) {
+        return nlohmann::ordered_json{{"destination", "/data"}, {"type", "bind"}, {"source", "/tmp"}, {"options", opts}};
+    };
+    auto full = plan_for(config_with([&](auto& j) {
+        userns(j);
+        j["mounts"].push_back(bind({"rbind", "ridmap"}));
+        auto own = bind({"bind"});  // mappings alone id-map the mount, as runc does
+        own["uidMappings"] = {{{"containerID", 1000}, {"hostID", 100000}, {"size", 1}}};
+        own["gidMappings"] = {{{"containerID", 1000}, {"hostID", 100000}, {"size", 2}}};
+        j["mounts"].push_back(own);
+    }), b);
+    const auto& mounts = full.container.mounts;
+    const auto& r = mounts[mounts.size() - 2];
+    CHECK(r.source_is_mount);
+    CHECK(r.opts.idmap == os::MountOptions::Idmap::recursive);
+    CHECK(r.idmap_uid_map.empty());  // the container's user namespace
+    const auto& own = mounts.back();
+    CHECK(own.source_is_mount);
+    CHECK(own.opts.idmap == os::MountOptions::Idmap::top);
+    CHECK(own.idmap_uid_map == "1000 100000 1\n");
+    CHECK(own.idmap_gid_map == "1000 100000 2\n");
+    CHECK_FALSE(mounts.front().source_is_mount);
+
+    auto error = [&](const std::function<void(nlohmann::ordered_json&)>& edit) {
+        try {
+            plan_for(config_with(edit), b);
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    CHECK_THAT(error([&](auto& j) { j["mounts"].push_back(bind({"bind", "idmap"})); }),
+               Catch::Contains(".options") && Catch::Contains("user namespace"));
+    CHECK_THAT(error([&](auto& j) {
+                   userns(j);
+                   j["mounts"].push_back({{"destination", "/t"}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", {"idmap"}}});
+               }),
+               Catch::Contains("bind mounts only"));
+}
+
 TEST_CASE("plan: a namespace path that cannot be opened names its JSON path", "[plan]")
 {
     Bundle b;
@@ -213,10 +279,8 @@ TEST_CASE("unsupported fields fail with their path instead of being ignored", "[
     CHECK(msg([](auto& j) { j["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_ALLOW"}}; }) == "no error");
     CHECK(msg([](auto& j) { j["linux"]["sysctl"] = {{"net.ipv4.ip_forward", "1"}}; }) == "no error");
     CHECK(msg([](auto& j) { j["process"]["apparmorProfile"] = "x"; }) == "no error");  // lsm_plan's, at plan time
-    CHECK_THAT(msg([](auto& j) { j["linux"]["timeOffsets"] = {{"monotonic", {{"secs", 1}}}}; }),
-               Catch::Contains(".linux.timeOffsets"));
-    CHECK_THAT(msg([](auto& j) { j["mounts"][1]["options"].push_back("idmap"); }),
-               Catch::Contains(".mounts[1].options") && Catch::Contains("idmap"));
+    CHECK_THAT(msg([](auto& j) { j["mounts"][1]["options"].push_back("tmpcopyup"); }),
+               Catch::Contains(".mounts[1].options") && Catch::Contains("tmpcopyup"));
     CHECK_THAT(msg([](auto& j) {
                    auto& ns = j["linux"]["namespaces"];
                    for (size_t i = 0; i < ns.size(); ++i)

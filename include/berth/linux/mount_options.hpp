@@ -20,6 +20,9 @@ struct MountOptions {
     bool propagation_recursive = false;
     bool bind = false;
     bool recursive = false;  // rbind
+    // "idmap" / "ridmap": the bind gets an id mapping (MOUNT_ATTR_IDMAP), on the top mount or
+    // on every mount of an rbind.
+    enum class Idmap { none, top, recursive } idmap = Idmap::none;
     // Filesystem parameters for fsconfig: {"mode","755"}, {"newinstance",""} (flag), {"sync",""}.
     std::vector<std::pair<std::string, std::string>> fs_params;
     // Options berth knows but does not implement; the caller fails with a clear error.

@@ -20,7 +20,13 @@ struct MountStep {
     MountOptions opts;
     // bind: an O_PATH fd of the source that berth opened as host root, used instead of the
     // path (in a user namespace the path may be out of the container's reach). Not owned.
+    // With source_is_mount, the fd is the whole detached mount berth prepared instead (an
+    // id-mapped one: only host root may id-map a host filesystem), attributes already set.
     int source_fd = -1;
+    bool source_is_mount = false;
+    // Id-mapped bind (opts.idmap): the mount's own uidMappings/gidMappings as uid_map/gid_map
+    // text; both empty: the container's user namespace maps it.
+    std::string idmap_uid_map, idmap_gid_map;
 };
 
 // One cgroup hierarchy to show under a "cgroup" mount on v1/hybrid hosts.
@@ -40,6 +46,12 @@ struct CgroupMountPlan {
 // made later without resolving its path again.
 bool mount_step(int rootfd, const MountStep& step, const CgroupMountPlan& cg, bool in_userns, Failure& f,
                 Fd* mounted = nullptr);
+
+// An id-mapped bind of `s.source` as a detached mount (opts.idmap set): cloned, its
+// attributes set, then id-mapped through the user namespace `userns_fd`. Run by berth as host
+// root (CAP_SYS_ADMIN over the source's filesystem); the init attaches the result. Returns the
+// mount fd, or -1 with f set (EINVAL/EPERM from the kernel: a filesystem without idmap support).
+int prepare_idmapped_bind(const MountStep& s, int userns_fd, Failure& f);
 
 // Masks a path (SECURITY.md #9, #14): files get a read-only bind of `devnull_fd`, a null
 // device berth made or verified, so the container can neither chmod, chown nor touch the

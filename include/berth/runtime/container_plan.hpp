@@ -12,6 +12,7 @@
 
 #include "berth/cgroups/manager.hpp"
 #include "berth/linux/devices.hpp"
+#include "berth/linux/id_maps.hpp"
 #include "berth/linux/mounts.hpp"
 #include "berth/linux/sysctl.hpp"
 #include "berth/runtime/hook_exec.hpp"
@@ -35,6 +36,9 @@ struct ContainerPlan {
     std::optional<NamespaceJoin> join_user;
     std::optional<NamespaceJoin> join_pid;
     bool two_stage = false;             // joins that must precede creating namespaces: intermediate process
+    // linux.timeOffsets as timens_offsets lines; written by the intermediate between unshare
+    // and the init's fork (the kernel takes them only before a process enters the namespace).
+    std::string time_offsets;
     std::string keyring_name;           // empty: keep berth's session keyring (--no-new-keyring)
     // The init was born in its cgroup (CLONE_INTO_CGROUP) or there is none: nothing to wait
     // for. Otherwise berth writes cgroup.procs, which on v1 stalls ~10 ms for an RCU grace
@@ -82,6 +86,11 @@ struct ContainerPlan {
     HookList create_container_hooks;
     HookList start_container_hooks;
 
+    // berth runs rootless (runtime::is_rootless): no mknod, no sysfs or cgroup2 of its own
+    // without the matching namespaces; host nodes and trees are bound instead, as in a new
+    // user namespace.
+    bool rootless = false;
+
     bool in_user_namespace() const { return (new_namespaces & CLONE_NEWUSER) || join_user.has_value(); }
 };
 
@@ -89,6 +98,7 @@ struct ContainerPlan {
 struct ParentPlan {
     std::string uid_map;  // "0 100000 65536\n" lines for a new user namespace
     std::string gid_map;
+    os::MapWriter map_writer = os::MapWriter::direct;  // who writes them (rootless: not berth alone)
     std::optional<int> oom_score_adj;
     std::vector<std::pair<std::string, std::string>> net_devices;  // host name -> name inside
     // linux.seccomp.listenerPath/listenerMetadata: where the notify fd goes (with a listener).

@@ -7,13 +7,23 @@
 
 namespace berth::runtime {
 
+// --rootless: what berth may expect of the host (runc's rule for "auto": rootless when not
+// host root, or root only of a user namespace, as under rootless podman).
+enum class Rootless { autodetect, yes, no };
+
 struct Context {
     const Logger& log;
     state::Store store;
     bool cgroups_disabled = false;
     // berth's own argv, to execute itself again from a read-only mount (SECURITY.md #1).
     char** self_argv = nullptr;
+    Rootless rootless = Rootless::autodetect;
 };
+
+// Whether berth runs rootless: then a cgroup it may not create is skipped with a warning
+// naming the limits not applied, instead of failing the container. Looks at the host only
+// for "auto" as root (its user namespace's uid_map).
+bool is_rootless(const Context& ctx);
 
 struct CreateOptions {
     std::string id;
