@@ -36,6 +36,7 @@ setup() {
 	# The runtime's default state root for this user: runc's rule, $XDG_RUNTIME_DIR/runc
 	# for runc, berth's the same with its own name.
 	RL_ROOT="$RL_XDG/${RUNTIME##*/}"
+	ROOT="$RL_ROOT" # for helpers.bash's state_entries and root_is_empty
 	IDS=()
 	LONG="$(marker_sleep)"
 }
@@ -64,8 +65,8 @@ teardown() {
 			rl_podman rm -f -t 0 "$ctr" >/dev/null 2>&1 || true
 		done
 	fi
-	if [[ -d "$RL_ROOT" && -n "$(ls -A "$RL_ROOT" | grep -vx '~seccomp')" ]]; then
-		problems+=("state left in $RL_ROOT: $(ls -A "$RL_ROOT" | tr '\n' ' ')")
+	if [[ -d "$RL_ROOT" && -n "$(state_entries)" ]]; then
+		problems+=("state left in $RL_ROOT: $(state_entries | tr '\n' ' ')")
 	fi
 	if ((${#problems[@]})); then
 		printf 'TEARDOWN: %s\n' "${problems[@]}" >&2
@@ -92,7 +93,7 @@ rl_bundle() {
 		"$BUNDLE" "$1"
 }
 
-# ids_of_host_process PID — "Uid: real eff saved fs" of PID, as the host sees them.
+# host_uids PID — the real, effective, saved and fs uids of PID, as the host sees them.
 host_uids() { awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$1/status"; }
 
 # A host uid is the user's or one of its subordinate ids.
@@ -100,7 +101,10 @@ is_users_uid() {
 	[[ "$1" == "$RL_UID" ]] || { (($1 >= RL_SUBID && $1 < RL_SUBID + RL_SUB_COUNT)); }
 }
 
+# runc's shape (berth's spec is runc's); crun leaves the mappings to run time instead and
+# keeps a network namespace with sysfs.
 @test "rootless: spec --rootless asks for a user namespace mapping the user to 0 and no network namespace" {
+	[[ "${RUNTIME##*/}" != crun* ]] || skip "crun's spec --rootless has no mappings (filled at run time) and a network namespace"
 	rl_bundle 'true'
 	local cfg="$BUNDLE/config.json"
 	[ "$(stat -c %U "$cfg")" = "$RL_USER" ]
@@ -129,7 +133,7 @@ is_users_uid() {
 	# A single-id map written by an unprivileged writer needs setgroups "deny".
 	[ "${lines[3]}" = setgroups=deny ] || fail "${lines[3]}"
 	[ -d "$RL_ROOT" ] || fail "no state root $RL_ROOT (the runtime used another?): $(ls -A "$RL_XDG")"
-	[ -z "$(ls -A "$RL_ROOT" | grep -vx '~seccomp')" ] || fail "left in $RL_ROOT: $(ls -A "$RL_ROOT")"
+	root_is_empty
 }
 
 @test "rootless: create, state, exec, kill, delete as the user: the init runs as the user's uid on the host" {
@@ -165,7 +169,7 @@ is_users_uid() {
 	rl_rt delete "$id"
 	wait_for process_gone "$pid"
 	[ ! -e "$RL_ROOT/$id" ]
-	[ -z "$(ls -A "$RL_ROOT" | grep -vx '~seccomp')" ] || fail "left in $RL_ROOT: $(ls -A "$RL_ROOT")"
+	root_is_empty
 }
 
 rl_state_is() { [ "$(rl_rt state "$1" 2>/dev/null | jq -r .status)" = "$2" ]; }

@@ -42,7 +42,6 @@ rl_ids_free() {
 # rl_pick_subrange — print a start id free in /etc/subuid, /etc/subgid and passwd/group.
 rl_pick_subrange() {
 	local start="$RL_SUB_START" tries=64
-	touch /etc/subuid /etc/subgid
 	while ((tries-- > 0)); do
 		if rl_range_free /etc/subuid "$start" "$RL_SUB_COUNT" &&
 			rl_range_free /etc/subgid "$start" "$RL_SUB_COUNT" &&
@@ -129,6 +128,7 @@ rl_storage_driver() {
 	local d="$RL_BASE/ovl-probe"
 	mkdir -p "$d"/{l,u,w,m}
 	chown -R "$RL_UID:$RL_GID" "$d"
+	# shellcheck disable=SC2016 # $1 is expanded by the inner shell
 	if rl_as unshare -rm sh -c 'mount -t overlay overlay -o "lowerdir=$1/l,upperdir=$1/u,workdir=$1/w" "$1/m"' \
 		probe "$d" 2>/dev/null; then
 		echo overlay
@@ -154,7 +154,7 @@ rl_network() {
 
 # rl_setup — create the user and everything it needs.  Sets RL_USER RL_UID RL_GID
 # RL_HOME RL_XDG RL_BASE RL_SUBID RL_RUNTIME RL_STORAGE_DRIVER RL_NETNS (exported, so
-# that tests see them).  Fails (the caller skips) when the host lacks a tool.
+# that tests see them).  Fails, naming the package, when the host lacks a tool.
 rl_setup() {
 	require_root
 	local tool
@@ -171,7 +171,8 @@ rl_setup() {
 	export RL_XDG="$RL_BASE/run"
 	# The range is picked and written under a lock: two runs at once would pick the same.
 	export RL_SUBID
-	exec {rl_lock}>/run/berth-rl-subid.lock
+	touch /etc/subuid /etc/subgid
+	exec {rl_lock}</etc/subuid # flock: no lock file left behind
 	flock "$rl_lock"
 	RL_SUBID="$(rl_pick_subrange)" || { exec {rl_lock}>&-; return 1; }
 	# -K SUB_*_COUNT=0: useradd must not add ranges of its own choosing; ours are below.
@@ -183,7 +184,6 @@ rl_setup() {
 	export RL_UID RL_GID
 	RL_UID="$(id -u "$RL_USER")"
 	RL_GID="$(id -g "$RL_USER")"
-	echo "$RL_BASE" >"$RL_HOME/.berth-rl-base" # for rl_reap_stale
 	mkdir -m 700 "$RL_XDG"
 	mkdir -m 1777 "$RL_BASE/tmp"
 	chown "$RL_UID:$RL_GID" "$RL_XDG"
@@ -203,7 +203,7 @@ rl_user_pids() {
 				for (i = 2; i <= 3; i++)
 					if ($i == u || ($i >= s && $i < s + n)) { sub("/status", "", p); print p; exit }
 				exit
-			}' "$f" 2>/dev/null
+			}' "$f" 2>/dev/null || true # a process that just exited
 	done
 }
 
@@ -236,7 +236,7 @@ rl_remove_user() {
 	[[ -n "$uid" ]] && userdel -f "$name" 2>/dev/null
 	# userdel drops the user's subordinate ranges too; make sure, under the lock.
 	local f lock
-	exec {lock}>/run/berth-rl-subid.lock
+	exec {lock}</etc/subuid
 	flock "$lock"
 	for f in /etc/subuid /etc/subgid; do
 		if grep -q "^$name:" "$f" 2>/dev/null; then
