@@ -16,7 +16,8 @@
 #
 # No logind here: XDG_RUNTIME_DIR is a plain 0700 dir owned by the user.  No systemd:
 # podman uses cgroupfs and a file events log.  On cgroup v1 an unprivileged user owns no
-# cgroup, so rootless containers get none (podman and runc both skip cgroups then).
+# cgroup: rootless podman drops resource limits there, and runc makes no cgroup when the
+# config asks for none (it fails on a limit or an explicit cgroupsPath).
 
 RL_GECOS="berth-rootless-test"
 # First subordinate id tried; moved up by RL_SUB_COUNT until it overlaps no existing
