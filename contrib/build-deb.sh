@@ -35,6 +35,11 @@ if gitdir=$(git -C "$src" rev-parse --absolute-git-dir 2>/dev/null); then
   export GIT_DIR="$gitdir" GIT_WORK_TREE="$tree" GIT_INDEX_FILE="$work/index"
 fi
 
+# One job per CPU unless the caller chose (dh would otherwise build with one).
+case " ${DEB_BUILD_OPTIONS:-} " in
+  *" parallel="*) ;;
+  *) export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:+$DEB_BUILD_OPTIONS }parallel=$(nproc)" ;;
+esac
 (cd "$tree" && dpkg-buildpackage -us -uc -b)
 
 shopt -s nullglob
