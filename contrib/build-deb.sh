@@ -38,8 +38,9 @@ fi
 # One job per CPU unless the caller chose (dh would otherwise build with one).
 case " ${DEB_BUILD_OPTIONS:-} " in
   *" parallel="*) ;;
-  *) export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:+$DEB_BUILD_OPTIONS }parallel=$(nproc)" ;;
+  *) DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:+$DEB_BUILD_OPTIONS }parallel=$(nproc)" ;;
 esac
+export DEB_BUILD_OPTIONS
 (cd "$tree" && dpkg-buildpackage -us -uc -b)
 
 shopt -s nullglob
