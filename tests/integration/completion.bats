@@ -50,7 +50,8 @@ help_flags() {
 	[ "$got" = "$want" ] || fail "got: $(tr '\n' ' ' <<<"$got")" "want: $(tr '\n' ' ' <<<"$want")"
 	[[ "$got" == *--process* && "$got" == *--ignore-paused* ]]
 	# After a global flag and its value too.
-	[ "$(complete_line berth --root /x exec --proc)" = --process ]
+	[ "$(complete_line berth --root /x exec --ign)" = --ignore-paused ]
+	[ "$(complete_line berth --root /x exec --proc | tr '\n' ' ')" = "--process --process-label " ]
 }
 
 @test "completion: every command's flags and the global flags are those of --help" {

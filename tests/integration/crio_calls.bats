@@ -46,9 +46,15 @@ conmon_create() {
 # process_json ARG... — the container's process object with args replaced and terminal false,
 # as CRI-O's prepareProcessExec writes it.
 process_json() {
-	local args
-	args="$(jq -nc '$ARGS.positional' --args "$@")"
-	jq -c --argjson a "$args" '.process | .args = $a | .terminal = false' "$BUNDLE/config.json"
+	# One --arg per element: jq's own --args would take "-c" for its option.
+	local i=0 arg refs=() jargs=()
+	for arg in "$@"; do
+		jargs+=(--arg "a$i" "$arg")
+		refs+=("\$a$i")
+		i=$((i + 1))
+	done
+	local IFS=,
+	jq -c "${jargs[@]}" ".process | .args = [${refs[*]}] | .terminal = false" "$BUNDLE/config.json"
 }
 
 # go_time TEXT — TEXT parses as Go's time.Time JSON (RFC 3339, optional fraction).
@@ -84,6 +90,9 @@ cgroup_file() {
 @test "crio: create (conmon's argv, --root=R), start, state, kill by number, state stopped, delete --force" {
 	local id pid json
 	id="$(new_id)"
+	# The container's init handles TERM (an init without a handler ignores it): that it stops shows
+	# that kill ID 15 delivered SIGTERM.
+	set_cmd "trap 'exit 0' TERM; sleep $LONG & wait"
 	conmon_create "$id" --no-pivot
 	pid="$(cat "$TESTDIR/$id.pid")"
 	[[ "$pid" =~ ^[1-9][0-9]*$ ]] || fail "pid file: '$pid'"
@@ -97,8 +106,10 @@ cgroup_file() {
 	crio start "$id"
 	[ "$(crio state "$id" | jq -r .status)" = running ]
 	# The container runs the configured command, in its own pid namespace.
-	[[ "$(cmdline_of "$pid")" == "sleep $LONG "* ]]
+	[[ "$(cmdline_of "$pid")" == "sh -c trap "* ]] || fail "init runs: $(cmdline_of "$pid")"
 	[ "$(readlink "/proc/$pid/ns/pid")" != "$(host_ns pid)" ]
+	# sh has set its TERM trap once its child sleep runs.
+	wait_for pgrep -f -P "$pid" "sleep $LONG"
 
 	# StopContainer: the stop signal as a number (SIGTERM = 15); sleep dies of it.
 	crio kill "$id" 15
