@@ -22,8 +22,9 @@ work=$(mktemp -d /tmp/berth-deb.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 tree="$work/berth"
 mkdir "$tree"
-# Everything but version control and build output (meson build dirs hold meson-private/).
-tar -C "$src" --exclude-vcs --exclude='./obj-*' --exclude='./debian' \
+# Everything but .git and build output (meson build dirs hold meson-private/): with the
+# tracked dot-files kept, `git describe --dirty` below sees the tree as committed.
+tar -C "$src" --exclude=./.git --exclude='./obj-*' --exclude='./debian' \
   --exclude-tag-all=meson-private -cf - . | tar -C "$tree" -xf -
 ln -s contrib/debian "$tree/debian"
 
