@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Installs what berth needs to build, test and benchmark on Debian 12, with apt-get only.
+# Installs what berth needs to build, test, benchmark and package on Debian 12, with apt-get only.
 # Idempotent: packages already present are not touched, and apt is not even asked then.
 set -euo pipefail
 
 build_pkgs=(meson ninja-build g++ pkg-config nlohmann-json3-dev libcap-dev libseccomp-dev libselinux1-dev libcli11-dev catch2
   libcurl4-openssl-dev libssl-dev libarchive-dev)
 test_pkgs=(bats jq busybox-static iproute2 procps libcap2-bin containerd podman conmon
-  skopeo umoci docker-registry apache2-utils zstd strace uidmap slirp4netns)
+  skopeo umoci docker-registry apache2-utils zstd strace uidmap slirp4netns man-db groff-base)
 bench_pkgs=(runc crun)
+# contrib/build-deb.sh: dpkg-buildpackage (dpkg-dev) and dh (debhelper); no devscripts needed.
+deb_pkgs=(debhelper dpkg-dev fakeroot)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
   build) ;;
   test) want+=("${test_pkgs[@]}") ;;
   all) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+  deb) want+=("${deb_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|all|deb]" >&2; exit 2 ;;
 esac
 
 missing=()
