@@ -117,6 +117,8 @@ void resume_container(const Context& ctx, const std::string& id)
 void delete_container(const Context& ctx, const std::string& id, bool force)
 {
     with_context("delete " + id, [&] {
+        // A create of this id killed before its dir got its name left only a temporary dir.
+        if (force) ctx.store.remove_creating_debris(id);
         // Like runc, forcing the delete of a container that is already gone succeeds.
         if (force && !ctx.store.exists(id)) return;
         std::optional<Container> opened;

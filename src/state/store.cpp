@@ -2,13 +2,16 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <optional>
 
 #include "berth/state/container_id.hpp"
 #include "berth/state/files.hpp"
@@ -59,19 +62,67 @@ struct TempDir {
     }
 };
 
-// Creates "<root>/~creating.<pid>.<n>" ('~' is never in an id, so it cannot clash with a
-// container), returning its name. A crash may leave one behind; list() ignores it.
-std::string make_temp_dir(int rootfd, const std::string& root)
+constexpr std::string_view creating_prefix = "~creating.";
+
+// Creates "<root>/~creating.<pid>.<n>.<id>" ('~' is never in an id, so it cannot clash with a
+// container; ".<id>" is left out when the name would be too long), returning its name. A berth
+// killed before the rename leaves it behind: list() ignores it, and remove_creating_debris()
+// (delete -f of the id, any create) removes it once its creator is gone.
+std::string make_temp_dir(int rootfd, const std::string& root, const std::string& id)
 {
     for (unsigned n = 0;; ++n) {
-        std::string name = "~creating." + std::to_string(::getpid()) + "." + std::to_string(n);
+        std::string name = std::string(creating_prefix) + std::to_string(::getpid()) + "." + std::to_string(n);
+        if (name.size() + 1 + id.size() <= NAME_MAX) name += "." + id;
         if (::mkdirat(rootfd, name.c_str(), container_dir_mode) == 0) return name;
         // EEXIST: debris of an earlier process that had our pid; try the next name.
         if (errno != EEXIST || n >= 1000) throw_errno("mkdir " + path_join(root, name));
     }
 }
 
+// "~creating.<pid>.<n>[.<id>]" -> pid and id ("" when the name has none); pid 0: not debris.
+std::pair<pid_t, std::string_view> parse_temp_name(std::string_view name)
+{
+    if (!name.starts_with(creating_prefix)) return {0, {}};
+    name.remove_prefix(creating_prefix.size());
+    auto digits = [&name]() -> std::optional<long> {
+        size_t n = 0;
+        long v = 0;
+        while (n < name.size() && n < 10 && name[n] >= '0' && name[n] <= '9') v = v * 10 + (name[n++] - '0');
+        if (n == 0) return std::nullopt;
+        name.remove_prefix(n);
+        return v;
+    };
+    auto pid = digits();
+    if (!pid || *pid <= 0 || !name.starts_with('.')) return {0, {}};
+    name.remove_prefix(1);
+    if (!digits()) return {0, {}};
+    if (name.empty()) return {static_cast<pid_t>(*pid), {}};
+    if (name.front() != '.') return {0, {}};
+    return {static_cast<pid_t>(*pid), name.substr(1)};
+}
+
 }  // namespace
+
+void Store::remove_creating_debris(std::string_view id) const
+{
+    Fd root = open_dir_at(AT_FDCWD, root_);
+    if (!root) return;
+    std::optional<std::vector<DirEntry>> entries;
+    try {
+        entries = read_dir(root.get(), ".");
+    } catch (const Error&) {
+        return;  // best effort: debris is harmless, the command's own work is what matters
+    }
+    for (const auto& e : entries.value_or(std::vector<DirEntry>{})) {
+        auto [pid, of] = parse_temp_name(e.name);
+        if (pid == 0 || (!id.empty() && of != id)) continue;
+        // Its creator holds its lock from just after mkdir, and lives while it is in that window.
+        if (::kill(pid, 0) == 0 || errno != ESRCH) continue;
+        Fd dir = open_dir_at(root.get(), e.name, O_NOFOLLOW);
+        if (!dir || ::flock(dir.get(), LOCK_EX | LOCK_NB) < 0) continue;
+        ::unlinkat(root.get(), e.name.c_str(), AT_REMOVEDIR);  // only ever empty: files come after the rename
+    }
+}
 
 ContainerDir Store::create(std::string_view id_view) const
 {
@@ -89,7 +140,8 @@ ContainerDir Store::create(std::string_view id_view) const
     // Build and lock the directory under a temporary name, then move it into place without
     // replacing anything: the container becomes visible only once it is locked, so a
     // concurrent open()/delete can never grab it between mkdir and flock.
-    TempDir tmp{root.get(), make_temp_dir(root.get(), root_)};
+    remove_creating_debris({});
+    TempDir tmp{root.get(), make_temp_dir(root.get(), root_, id)};
     Fd dir = open_dir_at(root.get(), tmp.name, O_NOFOLLOW);
     if (!dir) throw_errno("open " + path_join(root_, tmp.name));
     lock_exclusive(dir.get(), path, /*nonblocking=*/true);  // nobody else knows this directory

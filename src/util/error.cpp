@@ -56,7 +56,8 @@ void throw_errno(int err, std::string_view what) { throw Error::sys(err, what); 
 
 Error failure_error(const Failure& f)
 {
-    std::string m(f.msg);
+    // Bounded: the report crossed a socket from a process that may not have terminated it.
+    std::string m(f.msg, ::strnlen(f.msg, sizeof f.msg));
     if (f.err) m += ": " + errno_text(f.err);
     return Error(std::move(m), f.err);
 }

@@ -100,11 +100,18 @@ void write_file_atomic(int dirfd, const std::string& name, std::string_view data
     int fd = ::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0) throw_errno("open " + tmp);
     Fd owned(fd);
-    if (!write_all(fd, data.data(), data.size())) throw_errno("write " + tmp);
+    // A full or failing disk must not leave the temporary file behind (a pid file's sits in the
+    // caller's directory); errno is the write's or the rename's, not the unlink's.
+    auto fail = [&](const std::string& what) {
+        int err = errno;
+        ::unlinkat(dirfd, tmp.c_str(), 0);
+        throw_errno(err, what);
+    };
+    if (!write_all(fd, data.data(), data.size())) fail("write " + tmp);
     // No fsync: the rename alone gives readers the old or the new file, and what these files
     // describe (running processes, their pids) does not survive a crash either. On ext4 an
     // fsync waits for a journal commit, milliseconds on every `berth run`.
-    if (::renameat(dirfd, tmp.c_str(), dirfd, name.c_str()) < 0) throw_errno("rename " + tmp + " to " + name);
+    if (::renameat(dirfd, tmp.c_str(), dirfd, name.c_str()) < 0) fail("rename " + tmp + " to " + name);
 }
 
 void write_file_atomic(const std::string& path, std::string_view data, unsigned mode)

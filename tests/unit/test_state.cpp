@@ -487,6 +487,42 @@ TEST_CASE("store: create, open, write, read, list, remove", "[state][store]")
     }
 }
 
+TEST_CASE("store: debris of a create killed before its rename is removed once its creator is gone", "[state][store]")
+{
+    TempRoot tmp;
+    const std::string root = tmp.path + "/root";
+    Store store(root);
+    store.create("kept").write(sample_record("kept"));
+    pid_t dead = fork_child([] { return 0; });
+    REQUIRE(wait_exit_code(dead) == 0);  // reaped: its pid no longer runs
+    const std::string d = std::to_string(dead);
+    for (const auto& name : {"~creating." + d + ".0.c1", "~creating." + d + ".1.c1", "~creating." + d + ".0.c2",
+                             "~creating." + d + ".0", std::string("~creating.1.0.c1") /* pid 1 runs */})
+        REQUIRE(::mkdir((root + "/" + name).c_str(), 0700) == 0);
+    // A dead creator's dir that still holds a lock (another holder) stays, as does a non-empty one.
+    REQUIRE(::mkdir((root + "/~creating." + d + ".2.c1").c_str(), 0700) == 0);
+    Fd held(::open((root + "/~creating." + d + ".2.c1").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    REQUIRE(::flock(held.get(), LOCK_EX) == 0);
+
+    store.remove_creating_debris("c1");
+    CHECK_FALSE(path_exists(root + "/~creating." + d + ".0.c1"));
+    CHECK_FALSE(path_exists(root + "/~creating." + d + ".1.c1"));
+    CHECK(path_exists(root + "/~creating." + d + ".2.c1"));  // locked
+    CHECK(path_exists(root + "/~creating." + d + ".0.c2"));  // another id
+    CHECK(path_exists(root + "/~creating." + d + ".0"));     // no id (too long for the name)
+    CHECK(path_exists(root + "/~creating.1.0.c1"));          // its creator runs
+
+    // A create of any id sweeps every dead creator's debris, and builds its own under its id.
+    held.reset();
+    store.create("c3");
+    CHECK_FALSE(path_exists(root + "/~creating." + d + ".0.c2"));
+    CHECK_FALSE(path_exists(root + "/~creating." + d + ".0"));
+    CHECK_FALSE(path_exists(root + "/~creating." + d + ".2.c1"));
+    CHECK(path_exists(root + "/~creating.1.0.c1"));
+    CHECK(store.list() == std::vector<std::string>{"kept"});  // c3 has no record yet
+    CHECK(path_exists(root + "/c3"));
+}
+
 TEST_CASE("store: the container lock excludes other processes", "[state][store][lock]")
 {
     TempRoot tmp;

@@ -40,6 +40,11 @@ public:
     // Whether <root>/<id> exists (no lock taken; the answer may be stale by the time it is used).
     bool exists(std::string_view id) const;
 
+    // Removes the temporary dirs of creates of `id` (of any id when empty) that were killed
+    // before their directory got its name (create() builds it as "~creating.<pid>.<n>.<id>").
+    // Only dirs whose creator is gone (its pid no longer runs, its lock is free) go; best effort.
+    void remove_creating_debris(std::string_view id) const;
+
 private:
     std::string root_;
 };
