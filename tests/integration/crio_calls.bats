@@ -46,15 +46,8 @@ conmon_create() {
 # process_json ARG... — the container's process object with args replaced and terminal false,
 # as CRI-O's prepareProcessExec writes it.
 process_json() {
-	# One --arg per element: jq's own --args would take "-c" for its option.
-	local i=0 arg refs=() jargs=()
-	for arg in "$@"; do
-		jargs+=(--arg "a$i" "$arg")
-		refs+=("\$a$i")
-		i=$((i + 1))
-	done
-	local IFS=,
-	jq -c "${jargs[@]}" ".process | .args = [${refs[*]}] | .terminal = false" "$BUNDLE/config.json"
+	jq_string_array "$@"
+	jq -c "${JQ_ARRAY_ARGS[@]}" ".process | .args = $JQ_ARRAY | .terminal = false" "$BUNDLE/config.json"
 }
 
 # go_time TEXT — TEXT parses as Go's time.Time JSON (RFC 3339, optional fraction).

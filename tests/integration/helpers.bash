@@ -322,17 +322,25 @@ set_cmd() {
 	update_config '.process.args = ["sh", "-c", $c]' --arg c "$1"
 }
 
-# set_args ARG... — the container runs exactly ARG...
-set_args() {
-	# One --arg per element: jq's own --args would eat args such as "-c".
-	local i=0 arg refs=() jargs=()
+# jq_string_array ARG... — sets JQ_ARRAY to a jq expression for the JSON array of ARGs and
+# JQ_ARRAY_ARGS to the jq options it needs: one --arg per element, since jq's own --args
+# would eat elements such as "-c".
+jq_string_array() {
+	local i=0 arg refs=()
+	JQ_ARRAY_ARGS=()
 	for arg in "$@"; do
-		jargs+=(--arg "a$i" "$arg")
+		JQ_ARRAY_ARGS+=(--arg "a$i" "$arg")
 		refs+=("\$a$i")
 		i=$((i + 1))
 	done
 	local IFS=,
-	update_config ".process.args = [${refs[*]}]" "${jargs[@]}"
+	JQ_ARRAY="[${refs[*]}]"
+}
+
+# set_args ARG... — the container runs exactly ARG...
+set_args() {
+	jq_string_array "$@"
+	update_config ".process.args = $JQ_ARRAY" "${JQ_ARRAY_ARGS[@]}"
 }
 
 writable_rootfs() { update_config '.root.readonly = false'; }
