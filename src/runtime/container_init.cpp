@@ -182,6 +182,10 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
     // control). A terminal of the container's own (process.terminal) comes later, as runc's.
     if (::setsid() < 0) return f.set(errno, "setsid");
     if (!receive_mount_sources(plan, sync_fd, f)) return false;
+    // Our id maps are written (handshake step 4's go): a user's berth could not open
+    // /proc/<pid>/uid_map of a process that is not dumpable (run_container_init).
+    if (plan.dumpable_until_mapped && ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return f.set(errno, "prctl PR_SET_DUMPABLE");
     if (!plan.two_stage && !become_userns_root(plan, f)) return false;
     // In the container's namespaces, with the host's /proc still the only other procfs in our
     // mount namespace (a user namespace may mount procfs only while a full one is visible) and
@@ -213,7 +217,11 @@ void run_container_init(ContainerPlan& container, const ProcessPlan& process, co
     // Until execve this process is berth's image; while it is not dumpable, processes already
     // in a namespace it joins cannot open it through /proc/<pid>/exe (SECURITY.md #1). The
     // kernel makes the container's program dumpable again at execve.
-    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail_child(gate.sync_fd, (f.set(errno, "prctl PR_SET_DUMPABLE"), f));
+    // Rootless, berth writes our id maps as the user, which the kernel allows only while we are
+    // dumpable: then not before step 4 (nothing of the container's is there yet, and the
+    // binary is not the user's to write; own_binary.cpp).
+    if (!container.dumpable_until_mapped && ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        fail_child(gate.sync_fd, (f.set(errno, "prctl PR_SET_DUMPABLE"), f));
     // Until berth has seen us ready, dying with it beats lingering half set up.
     if (!container.two_stage) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     Fd label_attr;

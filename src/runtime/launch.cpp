@@ -290,6 +290,10 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     }
     ContainerPlan& cp = plan.container;
     cp.rootless = is_rootless(ctx);
+    cp.dumpable_until_mapped = ::geteuid() != 0 && (cp.new_namespaces & CLONE_NEWUSER);
+    if (::geteuid() != 0 && !cp.in_user_namespace())
+        throw Error("config.json: .linux.namespaces: berth runs as an unprivileged user, so the container needs a user "
+                    "namespace (`berth spec --rootless` makes a config with one)");
     if (cp.new_namespaces & CLONE_NEWUSER) {
         // Root (on the host, or of the user namespace berth runs in) writes any map; a user
         // only its own ids (setgroups then denied), or ranges through newuidmap/newgidmap.

@@ -3,12 +3,15 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <optional>
 
 #include "berth/runtime/container.hpp"
 #include "berth/runtime/hooks.hpp"
+#include "berth/spec/version.hpp"
 #include "berth/state/files.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
@@ -71,6 +74,18 @@ void start_container(const Context& ctx, const std::string& id)
 
 nlohmann::ordered_json container_state(const Context& ctx, const std::string& id)
 {
+    auto dir = ctx.store.inspect(id);
+    if (!dir.has_record()) {
+        // A container dir without state.json yet (create writes it only once the init is in its
+        // cgroup): "creating" while its creator holds the dir's lock, "stopped" once that
+        // creator is gone (its init exits with it; `delete -f` removes the rest), as runc says.
+        bool creator_alive = ::flock(dir.dirfd(), LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+        if (!creator_alive) ::flock(dir.dirfd(), LOCK_UN);
+        state::Record partial;
+        partial.oci_version = std::string(spec::oci_version);
+        partial.id = id;
+        return state::to_state_json(partial, creator_alive ? state::Status::creating : state::Status::stopped);
+    }
     auto c = Container::inspect(ctx, id);
     return state::to_state_json(c.record(), c.status());
 }

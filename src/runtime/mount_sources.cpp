@@ -1,6 +1,7 @@
 #include "berth/runtime/mount_sources.hpp"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <map>
 #include <utility>
@@ -31,6 +32,7 @@ void send_source(int sock, size_t index, int fd, const std::string& source, cons
 void send_mount_sources(int sock, pid_t init, const ContainerPlan& cp, const Trace& trace)
 {
     Fd root, container_userns;
+    const bool host_root = ::geteuid() == 0;
     // One user namespace per distinct mapping, for all the mounts that share it.
     std::map<std::pair<std::string, std::string>, Fd> mapping_userns;
     for (size_t i = 0; i < cp.mounts.size(); ++i) {
@@ -59,7 +61,9 @@ void send_mount_sources(int sock, pid_t init, const ContainerPlan& cp, const Tra
             send_source(sock, i, tree.get(), m.source, trace);
             continue;
         }
-        if (!cp.in_user_namespace()) continue;
+        // A berth that is not root reaches no more than its init does (which maps this very
+        // user); /proc/<init>/root may not even be open to it once newuidmap mapped ranges.
+        if (!cp.in_user_namespace() || !host_root) continue;
         if (!root) root = open_or_throw("/proc/" + std::to_string(init) + "/root", O_PATH | O_DIRECTORY | O_CLOEXEC);
         Fd src(os::openat2(root.get(), m.source.c_str(), O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT));
         if (!src) continue;  // the init reports its own error for this path

@@ -59,3 +59,29 @@ no_container_process() { ! pgrep -f "sleep $LONG" >/dev/null; }
 	[ -z "$(cgroup_dirs_of "$id")" ]
 	root_is_empty
 }
+
+# runc's answer for a container whose create has not written its state yet: "creating" while
+# the create runs, "stopped" once the creator died (delete -f then removes the rest).
+@test "crash: state of a half-made container is creating, then stopped once its creator is gone" {
+	is_berth || skip "the pause point is berth's (the cgroup.json rename before state.json)"
+	command -v strace >/dev/null || skip "strace not installed"
+	local id pid out
+	id="$(new_id)"
+	# The first rename (cgroup.json) held for 3 s: the container dir exists, state.json not yet.
+	strace -qq -o /dev/null -e trace=renameat -e 'inject=renameat:delay_exit=3000000:when=1' \
+		"$RUNTIME" --root "$ROOT" create --bundle "$BUNDLE" "$id" </dev/null >"$TESTDIR/out" 2>&1 &
+	pid=$!
+	wait_for test -e "$ROOT/$id/cgroup.json"
+	out="$(rt state "$id")" || fail "state during create failed"
+	[ "$(jq -r .status <<<"$out")" = creating ] || fail "state during create: $out"
+	[ "$(jq -r .pid <<<"$out")" = 0 ]
+	# berth itself (strace's child), not the tracer, which would only let it go on.
+	kill -9 "$(pgrep -P "$pid")"
+	wait "$pid" || true
+	out="$(rt state "$id")" || fail "state after the creator died failed"
+	[ "$(jq -r .status <<<"$out")" = stopped ] || fail "state after the creator died: $out"
+	rt delete -f "$id"
+	wait_for no_container_process || fail "delete -f left a process"
+	[ -z "$(cgroup_dirs_of "$id")" ] || fail "cgroups left: $(cgroup_dirs_of "$id")"
+	root_is_empty
+}

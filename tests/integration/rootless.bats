@@ -172,6 +172,47 @@ is_users_uid() {
 	root_is_empty
 }
 
+@test "rootless: a map with the user's subordinate range goes through newuidmap/newgidmap" {
+	rl_bundle 'cat /proc/self/uid_map /proc/self/gid_map; cat /proc/self/setgroups; id -u; touch /tmp/x; chown 1000:1000 /tmp/x; stat -c %u:%g /tmp/x'
+	rl_as_sh 'cd "$1" && jq ".linux.uidMappings = [{containerID: 0, hostID: $2, size: 1}, {containerID: 1, hostID: $3, size: $4}]
+		| .linux.gidMappings = [{containerID: 0, hostID: $5, size: 1}, {containerID: 1, hostID: $3, size: $4}]
+		| .root.readonly = false
+		| .process.capabilities |= with_entries(.value += [\"CAP_CHOWN\"])" config.json >c.new && mv c.new config.json' \
+		"$BUNDLE" "$RL_UID" "$RL_SUBID" "$RL_SUB_COUNT" "$RL_GID"
+	local id
+	id="$(new_id)"
+	IDS+=("$id")
+	run --separate-stderr rl_rt run --bundle "$BUNDLE" "$id" </dev/null
+	[ "$status" -eq 0 ] || fail "status $status, stderr: $stderr"
+	[ "$(awk '{ print $1, $2, $3 }' <<<"${lines[0]}")" = "0 $RL_UID 1" ] || fail "uid_map: $output"
+	[ "$(awk '{ print $1, $2, $3 }' <<<"${lines[1]}")" = "1 $RL_SUBID $RL_SUB_COUNT" ] || fail "uid_map: $output"
+	[ "$(awk '{ print $1, $2, $3 }' <<<"${lines[3]}")" = "1 $RL_SUBID $RL_SUB_COUNT" ] || fail "gid_map: $output"
+	# newgidmap needs no setgroups "deny": the container may still set its groups.
+	[ "${lines[4]}" = allow ] || fail "setgroups: ${lines[4]}"
+	[ "${lines[5]}" = 0 ]
+	# Container uid 1000 exists (subordinate id 999): chown to it works.
+	[ "${lines[6]}" = 1000:1000 ] || fail "chown inside: $output"
+	[ "$(stat -c %u:%g "$BUNDLE/rootfs/tmp/x")" = "$((RL_SUBID + 999)):$((RL_SUBID + 999))" ]
+	root_is_empty
+}
+
+# runc 1.1.5 fails such a container on v1 ("container could not join or create cgroup");
+# issue 9 asks for the container to run with a warning naming what was not applied.
+@test "rootless: limits without a delegated cgroup are named in a warning, the container runs" {
+	is_berth || skip "berth's behaviour; runc fails the container"
+	rl_bundle 'echo ran'
+	rl_as_sh 'cd "$1" && jq ".linux.resources = {memory: {limit: 67108864}, pids: {limit: 32}}" config.json >c.new && mv c.new config.json' "$BUNDLE"
+	local id
+	id="$(new_id)"
+	IDS+=("$id")
+	run --separate-stderr rl_rt run --bundle "$BUNDLE" "$id" </dev/null
+	[ "$status" -eq 0 ] || fail "status $status, stderr: $stderr"
+	[ "$output" = ran ]
+	[[ "$stderr" == *"not applied"*".linux.resources.memory.limit"*".linux.resources.pids.limit"* ]] ||
+		fail "no warning naming the limits: $stderr"
+	root_is_empty
+}
+
 rl_state_is() { [ "$(rl_rt state "$1" 2>/dev/null | jq -r .status)" = "$2" ]; }
 
 # --- podman ------------------------------------------------------------------------------

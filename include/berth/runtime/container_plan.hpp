@@ -90,6 +90,9 @@ struct ContainerPlan {
     // without the matching namespaces; host nodes and trees are bound instead, as in a new
     // user namespace.
     bool rootless = false;
+    // berth, not root, maps a new user namespace: the init (and the intermediate) stay
+    // dumpable until the maps are written, or the kernel refuses the user /proc/<pid>/uid_map.
+    bool dumpable_until_mapped = false;
 
     bool in_user_namespace() const { return (new_namespaces & CLONE_NEWUSER) || join_user.has_value(); }
 };
