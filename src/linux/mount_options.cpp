@@ -56,8 +56,9 @@ constexpr std::string_view rbind_option = "rbind";
 constexpr std::string_view sb_flags[] = {"sync", "dirsync", "mand", "lazytime"};
 // Defaults, or negations of sb flags: nothing to do.
 constexpr std::string_view no_ops[] = {"defaults", "async", "nomand", "nolazytime", "loud"};
+constexpr std::string_view copy_up_option = "tmpcopyup";
 // Known to runc/crun; berth refuses them with a clear error rather than ignore them.
-constexpr std::string_view unsupported_options[] = {"tmpcopyup", "copy-symlink", "remount"};
+constexpr std::string_view unsupported_options[] = {"copy-symlink", "remount"};
 constexpr std::string_view idmap_option = "idmap";
 constexpr std::string_view ridmap_option = "ridmap";
 
@@ -97,6 +98,10 @@ MountOptions parse_mount_options(const std::vector<std::string>& options)
             m.idmap = opt == idmap_option ? MountOptions::Idmap::top : MountOptions::Idmap::recursive;
             continue;
         }
+        if (opt == copy_up_option) {
+            m.copy_up = true;
+            continue;
+        }
         if (apply_attr(opt, m, false)) continue;
         // Recursive variants: "rro", "rnosuid", ... (but not "rw"/"relatime"/"rbind" handled above).
         if (opt.size() > 1 && opt[0] == 'r' && apply_attr(opt.substr(1), m, true)) continue;
@@ -133,7 +138,7 @@ MountOptions parse_mount_options(const std::vector<std::string>& options)
 std::vector<std::string> known_mount_options()
 {
     std::vector<std::string> out{std::string(bind_option), std::string(rbind_option), std::string(idmap_option),
-                                 std::string(ridmap_option)};
+                                 std::string(ridmap_option), std::string(copy_up_option)};
     for (const auto& a : attr_options) {
         out.emplace_back(a.name);
         std::string& recursive = out.emplace_back("r");

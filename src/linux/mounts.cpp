@@ -1,5 +1,6 @@
 #include "berth/linux/mounts.hpp"
 
+
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "berth/linux/copy_up.hpp"
 #include "berth/linux/in_root.hpp"
 #include "berth/util/fd.hpp"
 
@@ -236,7 +238,19 @@ bool mount_fs(int rootfd, const MountStep& s, bool in_userns, Failure& f, Fd* mo
     bool strict = s.fstype == "proc" || s.fstype == "sysfs";
     Fd target(create_in_root(rootfd, s.destination, Kind::directory, 0755, f, ResolveFlags{strict}));
     if (!target) return f.wrap("mount target");
-    Fd m(make_fs(cstr(s.fstype), cstr(s.source), s.opts, s.opts.attr_set, f));
+    // A tmpfs to fill with a copy is made writable, and read-only (if asked) once filled.
+    bool copy_up = s.opts.copy_up && s.fstype == "tmpfs";
+    uint64_t attrs = copy_up ? s.opts.attr_set & ~static_cast<uint64_t>(MOUNT_ATTR_RDONLY) : s.opts.attr_set;
+    Fd m(make_fs(cstr(s.fstype), cstr(s.source), s.opts, attrs, f));
+    if (m && copy_up) {
+        if (!copy_dir_contents(target.get(), m.get(), f)) return f.wrap("tmpcopyup: copy %s into its tmpfs", what);
+        if (attrs != s.opts.attr_set) {
+            struct mount_attr a {};
+            a.attr_set = MOUNT_ATTR_RDONLY;
+            if (::mount_setattr(m.get(), "", AT_EMPTY_PATH, &a, sizeof a) < 0)
+                return f.set(errno, "make %s read-only", what);
+        }
+    }
     if (!m && s.fstype == "sysfs" && in_userns && (f.err == EPERM || f.err == EACCES)) {
         // Without its own network namespace a user namespace may not mount sysfs; show the
         // host's read-only instead, as runc does.

@@ -31,7 +31,7 @@ void check_linux(const spec::Linux& l, const Logger& log)
                 log.note("config.json: " + field + ": resource limits are not applied yet; ignored");
 }
 
-void check_mounts(const spec::Config& config)
+void check_mounts(const spec::Config& config, const Logger& log)
 {
     for (size_t i = 0; i < config.mounts.size(); ++i) {
         const auto& m = config.mounts[i];
@@ -39,6 +39,10 @@ void check_mounts(const spec::Config& config)
         auto opts = os::parse_mount_options(m.options);
         if (!opts.unsupported.empty())
             unsupported(where + ".options", "mount option \"" + opts.unsupported.front() + "\"");
+        // As runc: the copy is for a tmpfs; on anything else the option does nothing.
+        if (opts.copy_up && m.type != "tmpfs")
+            log.note("config.json: " + where + ".options: tmpcopyup applies to tmpfs mounts only; ignored for type \"" +
+                     m.type + "\"");
     }
 }
 
@@ -57,7 +61,7 @@ void check_mount_namespace(const spec::Config& config)
 void check_supported(const spec::Config& config, const Logger& log)
 {
     if (!config.process) throw Error("config.json: .process: required to create a container");
-    check_mounts(config);
+    check_mounts(config, log);
     check_mount_namespace(config);
     if (config.linux) check_linux(*config.linux, log);
 }

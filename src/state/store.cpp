@@ -67,7 +67,7 @@ constexpr std::string_view creating_prefix = "~creating.";
 // Creates "<root>/~creating.<pid>.<n>.<id>" ('~' is never in an id, so it cannot clash with a
 // container; ".<id>" is left out when the name would be too long), returning its name. A berth
 // killed before the rename leaves it behind: list() ignores it, and remove_creating_debris()
-// (delete -f of the id, any create) removes it once its creator is gone.
+// (delete -f of the id, list) removes it once its creator is gone.
 std::string make_temp_dir(int rootfd, const std::string& root, const std::string& id)
 {
     for (unsigned n = 0;; ++n) {
@@ -139,8 +139,9 @@ ContainerDir Store::create(std::string_view id_view) const
 
     // Build and lock the directory under a temporary name, then move it into place without
     // replacing anything: the container becomes visible only once it is locked, so a
-    // concurrent open()/delete can never grab it between mkdir and flock.
-    remove_creating_debris({});
+    // concurrent open()/delete can never grab it between mkdir and flock. (Debris of killed
+    // creates is swept by list() and delete -f, not here: a scan of the root on every create
+    // made its cost grow with the number of containers.)
     TempDir tmp{root.get(), make_temp_dir(root.get(), root_, id)};
     Fd dir = open_dir_at(root.get(), tmp.name, O_NOFOLLOW);
     if (!dir) throw_errno("open " + path_join(root_, tmp.name));
@@ -225,8 +226,12 @@ std::vector<std::string> Store::list() const
         throw_errno("open " + root_);
     }
     auto entries = with_context("list " + root_, [&] { return read_dir(root.get(), "."); });
+    bool debris = false;
     for (auto& e : entries.value_or(std::vector<DirEntry>{})) {
-        if (!is_valid_container_id(e.name)) continue;  // "~creating.*" debris
+        if (!is_valid_container_id(e.name)) {
+            debris = debris || parse_temp_name(e.name).first != 0;
+            continue;
+        }
         struct stat st;
         if (e.type != DT_DIR) {  // DT_UNKNOWN on some filesystems: ask
             if (e.type != DT_UNKNOWN || ::fstatat(root.get(), e.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 ||
@@ -238,6 +243,8 @@ std::vector<std::string> Store::list() const
         ids.push_back(std::move(e.name));
     }
     std::sort(ids.begin(), ids.end());
+    // Engines list often; what killed creates left behind goes then (rare, and only if seen).
+    if (debris) remove_creating_debris({});
     return ids;
 }
 

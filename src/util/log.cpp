@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <ctime>
 #include <string>
 
@@ -55,12 +56,20 @@ std::string quoted(std::string_view msg)
     return out;
 }
 
+long long monotonic_ns() noexcept
+{
+    struct timespec ts {};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
 }  // namespace
 
 void Logger::open(const std::string& path, LogFormat format, bool debug)
 {
     format_ = format;
     debug_ = debug;
+    started_ns_ = monotonic_ns();
     if (path.empty()) return;
     fd_ = open_or_throw(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
 }
@@ -92,7 +101,13 @@ void Logger::debug(std::string_view msg) const
 {
     if (!debug_) return;
     emit(LogLevel::debug, msg);
-    if (!fd_) to_stream("berth: debug: ", msg);
+    if (fd_) return;
+    // Where the time goes (issue 13): each step's time since the command started.
+    char elapsed[40];
+    std::snprintf(elapsed, sizeof elapsed, " (+%.3f ms)", static_cast<double>(monotonic_ns() - started_ns_) / 1e6);
+    std::string line(msg);
+    line += elapsed;
+    to_stream("berth: debug: ", line);
 }
 
 void Logger::info(std::string_view msg) const

@@ -129,6 +129,28 @@ load helpers
 	[ "${lines[4]}" = noexec-failed ]
 }
 
+# podman --read-only puts such a tmpfs on /tmp, /run and /var/tmp: runc's "tmpcopyup".
+@test "mounts: tmpcopyup fills the tmpfs with what the image had there, symlinks not followed" {
+	mkdir -p "$BUNDLE/rootfs/data/sub"
+	echo image-file >"$BUNDLE/rootfs/data/sub/f"
+	chmod 604 "$BUNDLE/rootfs/data/sub/f"
+	chown 1000:1001 "$BUNDLE/rootfs/data/sub/f"
+	ln -s /etc/hostname "$BUNDLE/rootfs/data/link"
+	update_config '.root.readonly = true | .mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs",
+		"options": ["nosuid", "nodev", "tmpcopyup"]}]'
+	set_cmd 'cat /data/sub/f; stat -c "%a %u:%g" /data/sub/f; readlink /data/link
+		echo new >/data/written && echo wrote; grep " /data " /proc/self/mountinfo'
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	[ "${lines[0]}" = image-file ] || fail "output: $output"
+	[ "${lines[1]}" = "604 1000:1001" ]
+	[ "${lines[2]}" = /etc/hostname ]
+	[ "${lines[3]}" = wrote ]
+	[ "$(mi_field "$output" /data fstype)" = tmpfs ]
+	# The image's own directory is untouched.
+	[ ! -e "$BUNDLE/rootfs/data/written" ]
+}
+
 @test "mounts: container mounts do not appear on the host" {
 	local id
 	id="$(new_id)"

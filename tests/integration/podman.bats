@@ -130,6 +130,45 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	process_gone "$pid"
 }
 
+# What each flag asks for, read where it takes effect: the host's cgroup files for the
+# limits, the container's own view for the user, capabilities, root and init.
+@test "podman: --pids-limit, --memory, --read-only, --cap-drop, --user and --init reach the container" {
+	[[ -x /usr/libexec/podman/catatonit ]] || skip "--init needs catatonit"
+	local name="bt-flags-$$" pid cg
+	pm run -d --name "$name" "${ULIMITS[@]}" --pids-limit 42 --memory 64m --read-only --cap-drop all \
+		--user 1000:1001 --init localhost/berth-bb:latest sleep 1000 >/dev/null
+	pid="$(pm inspect -f '{{.State.Pid}}' "$name")"
+	[[ "$(cmdline_of "$pid")" == "/run/podman-init -- sleep 1000 " ]] || fail "pid 1: $(cmdline_of "$pid")"
+	cg="$(awk -F: '$2 == "memory" || $2 == "" { print $2 "=" $3 }' "/proc/$pid/cgroup")"
+	local mem_path pids_path
+	mem_path="$(awk -F: '$2 == "memory" { print $3 }' "/proc/$pid/cgroup")"
+	pids_path="$(awk -F: '$2 == "pids" { print $3 }' "/proc/$pid/cgroup")"
+	if [[ -n "$mem_path" ]]; then  # v1 / hybrid
+		[ "$(cat "/sys/fs/cgroup/memory$mem_path/memory.limit_in_bytes")" = 67108864 ] || fail "memory: $cg"
+		[ "$(cat "/sys/fs/cgroup/pids$pids_path/pids.max")" = 42 ] || fail "pids: $cg"
+	else
+		local path
+		path="$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")"
+		[ "$(cat "/sys/fs/cgroup$path/memory.max")" = 67108864 ] || fail "memory: $cg"
+		[ "$(cat "/sys/fs/cgroup$path/pids.max")" = 42 ] || fail "pids: $cg"
+	fi
+	run --separate-stderr pm exec "$name" sh -c 'id -u; id -g; grep ^CapEff: /proc/self/status; touch /probe 2>&1; echo "rc=$?"'
+	[ "$status" -eq 0 ] || fail "exec: $status: $stderr"
+	[ "${lines[0]}" = 1000 ] || fail "uid: $output"
+	[ "${lines[1]}" = 1001 ] || fail "gid: $output"
+	[[ "${lines[2]}" == *$'\t0000000000000000' ]] || fail "caps: $output"
+	[[ "$output" == *"Read-only file system"*"rc=1"* ]] || fail "read-only: $output"
+	pm stop -t 1 "$name" >/dev/null 2>&1
+	pm rm "$name" >/dev/null
+	process_gone "$pid"
+}
+
+# 126: the executable exists but cannot be run (a directory, or no execute permission).
+@test "podman: a command that cannot be executed exits 126" {
+	run -126 --separate-stderr pm run --rm "${ULIMITS[@]}" localhost/berth-bb:latest /etc
+	[ "$status" -eq 126 ]
+}
+
 @test "podman: a hard limit the host cannot grant fails with the limit named (exit 126)" {
 	local hard
 	hard="$(ulimit -Hn)"

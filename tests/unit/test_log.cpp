@@ -105,7 +105,9 @@ TEST_CASE("log: --debug lines go to the stream without a log file", "[log]")
         return std::string("step 2");
     });
     CHECK(built);
-    CHECK(err.text() == "berth: debug: step 1\nberth: debug: step 2\n");
+    // Each line ends with the time since open(), for reading where a command spends it.
+    CHECK_THAT(err.text(), Catch::Matches("berth: debug: step 1 \\(\\+[0-9]+\\.[0-9]{3} ms\\)\n"
+                                          "berth: debug: step 2 \\(\\+[0-9]+\\.[0-9]{3} ms\\)\n"));
 
     Logger quiet(err.fd());
     built = false;

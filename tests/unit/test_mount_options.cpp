@@ -65,10 +65,20 @@ TEST_CASE("mount options: recursive attributes", "[mount]")
 
 TEST_CASE("mount options: no-ops and unsupported ones", "[mount]")
 {
-    auto m = parse_mount_options({"defaults", "async", "tmpcopyup", "remount"});
+    auto m = parse_mount_options({"defaults", "async", "copy-symlink", "remount"});
     CHECK(m.fs_params.empty());
     REQUIRE(m.unsupported.size() == 2);
-    CHECK(m.unsupported[0] == "tmpcopyup");
+    CHECK(m.unsupported[0] == "copy-symlink");
+    CHECK_FALSE(m.copy_up);
+}
+
+TEST_CASE("mount options: tmpcopyup asks for a copy, never reaches the filesystem", "[mount]")
+{
+    auto m = parse_mount_options({"rw", "tmpcopyup", "mode=755"});
+    CHECK(m.copy_up);
+    CHECK(m.unsupported.empty());
+    REQUIRE(m.fs_params.size() == 1);
+    CHECK(m.fs_params[0].first == "mode");
 }
 
 TEST_CASE("mount options: idmap and ridmap say how the bind is id-mapped, never reach mount(2)", "[mount]")
@@ -106,7 +116,8 @@ TEST_CASE("known mount options: what the parser acts on, not what it refuses", "
         CHECK(has(o));
     CHECK(has("idmap"));
     CHECK(has("ridmap"));
-    for (const char* o : {"tmpcopyup", "remount", "mode", "rbindx"}) CHECK_FALSE(has(o));
+    CHECK(has("tmpcopyup"));
+    for (const char* o : {"copy-symlink", "remount", "mode", "rbindx"}) CHECK_FALSE(has(o));
     for (const auto& o : known) {
         INFO(o);
         auto m = parse_mount_options({o});

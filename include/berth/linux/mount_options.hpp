@@ -23,6 +23,8 @@ struct MountOptions {
     // "idmap" / "ridmap": the bind gets an id mapping (MOUNT_ATTR_IDMAP), on the top mount or
     // on every mount of an rbind.
     enum class Idmap { none, top, recursive } idmap = Idmap::none;
+    // "tmpcopyup": a tmpfs starts with a copy of the directory it covers (copy_up.hpp).
+    bool copy_up = false;
     // Filesystem parameters for fsconfig: {"mode","755"}, {"newinstance",""} (flag), {"sync",""}.
     std::vector<std::pair<std::string, std::string>> fs_params;
     // Options berth knows but does not implement; the caller fails with a clear error.

@@ -47,6 +47,7 @@ private:
     int stream_fd_ = 2;
     LogFormat format_ = LogFormat::text;
     bool debug_ = false;
+    long long started_ns_ = 0;  // CLOCK_MONOTONIC at open(): debug lines on stderr say how far in they are
 };
 
 }  // namespace berth
