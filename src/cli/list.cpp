@@ -49,10 +49,14 @@ void add_list(CLI::App& app, Action& action)
     sub->add_flag("-q,--quiet", o->quiet, "print only the ids");
     sub->callback([o, &action] {
         action = [o](const GlobalOptions& g, const Logger& log) {
-            auto entries = runtime::list_containers(make_context(g, log));
+            auto ctx = make_context(g, log);
             if (o->quiet) {
-                for (const auto& e : entries) std::cout << e.record.id << '\n';
-            } else if (o->format == "json") {
+                // Ids only: no record to read, no process or cgroup to look at.
+                for (const auto& id : ctx.store.list()) std::cout << id << '\n';
+                return 0;
+            }
+            auto entries = runtime::list_containers(ctx);
+            if (o->format == "json") {
                 auto arr = nlohmann::ordered_json::array();
                 for (const auto& e : entries) arr.push_back(state::to_state_json(e.record, e.status));
                 std::cout << arr.dump() << '\n';

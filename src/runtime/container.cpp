@@ -59,6 +59,11 @@ Container Container::inspect(const Context& ctx, std::string_view id)
     return Container(std::move(dir), true);
 }
 
+Container Container::inspect_listed(const Context& ctx, std::string_view id)
+{
+    return Container(ctx.store.inspect(id), true);
+}
+
 cgroups::Manager* Container::cgroup()
 {
     if (!cgroup_loaded_) {

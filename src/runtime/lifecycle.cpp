@@ -172,8 +172,12 @@ std::vector<ListEntry> list_containers(const Context& ctx)
     std::vector<ListEntry> out;
     for (const auto& id : ctx.store.list()) {
         try {
-            auto c = Container::inspect(ctx, id);
-            out.push_back({c.record(), c.status()});
+            auto c = Container::inspect_listed(ctx, id);
+            ListEntry e{c.record(), c.status()};
+            // Not printed, and a parsed JSON tree per container: a thousand of them cost more
+            // in heap growth than the listing itself.
+            e.record.cgroup = nullptr;
+            out.push_back(std::move(e));
         } catch (const Error&) {
             // Deleted while we listed: not an error for `list`.
         }

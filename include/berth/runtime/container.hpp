@@ -24,6 +24,9 @@ public:
     // Not locked, read-only: for state, list and ps, which answer while another command holds
     // the lock. Throws "does not exist" also for a container still being created.
     static Container inspect(const Context& ctx, std::string_view id);
+    // inspect() for an id Store::list() just returned: it has seen the record, so this does
+    // not look again (list reads a thousand of them). Throws if it was deleted meanwhile.
+    static Container inspect_listed(const Context& ctx, std::string_view id);
 
     const std::string& id() const { return dir_.id(); }
     state::ContainerDir& dir() { return dir_; }
