@@ -303,6 +303,11 @@ nlohmann::ordered_json read_stats(const std::vector<Hierarchy>& hs)
     return data;
 }
 
+const Hierarchy* controller_hierarchy(const std::vector<Hierarchy>& hs, std::string_view controller)
+{
+    return holder(hs, controller);
+}
+
 std::optional<uint64_t> oom_kills(const std::vector<Hierarchy>& hs)
 {
     auto h = holder(hs, "memory");

@@ -1,8 +1,11 @@
 #include "berth/runtime/events.hpp"
 
-#include <algorithm>
-#include <thread>
+#include <poll.h>
 
+#include <algorithm>
+#include <cerrno>
+
+#include "berth/cgroups/oom_watch.hpp"
 #include "berth/cgroups/stats.hpp"
 #include "berth/runtime/container.hpp"
 #include "berth/state/proc_info.hpp"
@@ -49,24 +52,42 @@ void stream_events(const Context& ctx, const std::string& id, std::chrono::milli
                    const std::function<void(std::string_view)>& emit)
 {
     using clock = std::chrono::steady_clock;
+    using std::chrono::milliseconds;
     auto c = with_context("events " + id, [&] { return Container::inspect(ctx, id); });
     auto hierarchies = with_context("events " + id, [&] { return running_hierarchies(c); });
     const state::Record rec = c.record();
+    auto watch = cgroups::OomWatch::open(hierarchies);
     auto ooms = cgroups::oom_kills(hierarchies).value_or(0);
-    const auto tick = std::min(interval, std::chrono::milliseconds(200));
+    // The init's exit wakes poll through its pidfd; without one (pidfd_open refused) it is
+    // looked for, like OOM kills without a watch, every 200 ms.
+    Fd init = c.init_pidfd();
+    if (!init && !state::init_alive(rec, state::read_proc_info(rec.pid))) return;
     auto next_stats = clock::now();
     for (;;) {
-        if (!state::init_alive(rec, state::read_proc_info(rec.pid))) return;  // the stream ends with the container
-        if (auto now = cgroups::oom_kills(hierarchies); now && *now > ooms) {
-            ooms = *now;
-            emit(event("oom", id, nullptr));
-        }
-        if (clock::now() >= next_stats) {
+        auto now = clock::now();
+        if (now >= next_stats) {
             ojson data = cgroups::read_stats(hierarchies);
             emit(event("stats", id, &data));
             next_stats += interval;
+            if (next_stats <= now) next_stats = now + interval;  // a slow reader: no burst to catch up
         }
-        std::this_thread::sleep_for(tick);
+        auto wait = std::chrono::duration_cast<milliseconds>(next_stats - clock::now()) + milliseconds(1);
+        if (!init || !watch.active()) wait = std::min(wait, milliseconds(200));
+        struct pollfd fds[2] = {{init.get(), POLLIN, 0}, {watch.fd(), watch.events(), 0}};
+        int n = ::poll(fds, 2, static_cast<int>(std::max(wait.count(), milliseconds::rep{0})));
+        if (n < 0 && errno != EINTR) throw_errno("events " + id + ": poll");
+        bool oom = n > 0 && fds[1].revents && watch.consume();
+        // Sampled when the kernel cannot notify (no memory cgroup events, or the cgroup is
+        // gone); the count is kept current either way so a switch to sampling reports nothing twice.
+        if (oom || !watch.active()) {
+            if (auto k = cgroups::oom_kills(hierarchies); k && *k > ooms) {
+                ooms = *k;
+                oom = true;
+            }
+        }
+        if (oom) emit(event("oom", id, nullptr));
+        bool exited = init ? (n > 0 && fds[0].revents) : !state::init_alive(rec, state::read_proc_info(rec.pid));
+        if (exited) return;  // the stream ends with the container
     }
 }
 
