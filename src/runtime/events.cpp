@@ -7,6 +7,7 @@
 
 #include "berth/cgroups/oom_watch.hpp"
 #include "berth/cgroups/stats.hpp"
+#include "berth/linux/net_stats.hpp"
 #include "berth/runtime/container.hpp"
 #include "berth/state/proc_info.hpp"
 #include "berth/state/status.hpp"
@@ -37,13 +38,46 @@ std::vector<cgroups::Hierarchy> running_hierarchies(Container& c)
     return cg->hierarchies();
 }
 
+// runc's network_interfaces. Its types.NetworkInterface has no JSON tags, so Go names the keys
+// after the fields ("Name", "RxBytes"). runc lists only interfaces it set up itself, never lo,
+// and null for a container in the host's network namespace; berth reads the counters of every
+// interface but lo in the container's own namespace (/proc/<init>/net/dev).
+ojson network_interfaces(pid_t init)
+{
+    ojson list = ojson::array();
+    if (os::shares_net_namespace(init).value_or(true)) return nullptr;
+    for (const auto& i : os::read_net_dev(init).value_or(std::vector<os::NetInterfaceStats>{})) {
+        if (i.name == "lo") continue;
+        ojson o = ojson::object();
+        o["Name"] = i.name;
+        o["RxBytes"] = i.rx_bytes;
+        o["RxPackets"] = i.rx_packets;
+        o["RxErrors"] = i.rx_errors;
+        o["RxDropped"] = i.rx_dropped;
+        o["TxBytes"] = i.tx_bytes;
+        o["TxPackets"] = i.tx_packets;
+        o["TxErrors"] = i.tx_errors;
+        o["TxDropped"] = i.tx_dropped;
+        list.push_back(std::move(o));
+    }
+    if (list.empty()) return nullptr;  // as runc's empty Go slice encodes
+    return list;
+}
+
+ojson stats_data(const std::vector<cgroups::Hierarchy>& hierarchies, pid_t init)
+{
+    ojson data = cgroups::read_stats(hierarchies);
+    data["network_interfaces"] = network_interfaces(init);
+    return data;
+}
+
 }  // namespace
 
 std::string container_stats_event(const Context& ctx, const std::string& id)
 {
     return with_context("events " + id, [&] {
         auto c = Container::inspect(ctx, id);
-        ojson data = cgroups::read_stats(running_hierarchies(c));
+        ojson data = stats_data(running_hierarchies(c), c.record().pid);
         return event("stats", id, &data);
     });
 }
@@ -66,7 +100,7 @@ void stream_events(const Context& ctx, const std::string& id, std::chrono::milli
     for (;;) {
         auto now = clock::now();
         if (now >= next_stats) {
-            ojson data = cgroups::read_stats(hierarchies);
+            ojson data = stats_data(hierarchies, rec.pid);
             emit(event("stats", id, &data));
             next_stats += interval;
             if (next_stats <= now) next_stats = now + interval;  // a slow reader: no burst to catch up

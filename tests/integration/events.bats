@@ -78,3 +78,48 @@ setup() {
 	[[ -n "$cs_oom" && -n "$cs_later" ]]
 	[ $((cs_later - cs_oom)) -le 2 ]
 }
+
+# runc's network_interfaces (keys as Go names its untagged fields): berth reports the
+# interfaces of the container's own network namespace, lo left out as runc leaves it out.
+@test "events --stats: network_interfaces has the counters of the container's interfaces but lo" {
+	is_berth || skip "runc 1.1.5 lists only interfaces it set up itself (none for an OCI bundle)"
+	set_args sleep "$LONG"
+	local id pid dev
+	id="$(new_id)"
+	start_ctr "$id"
+	pid="$(pid_of "$id")"
+	# A veth pair inside the container's namespace (it goes with it). No IPv6 chatter and a
+	# static neighbour: only the three datagrams below move the counters.
+	nsenter -t "$pid" -n sh -ec '
+		[ ! -e /proc/sys/net/ipv6/conf/default/disable_ipv6 ] || echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+		ip link add bv0 type veth peer name bv1
+		ip addr add 10.199.0.1/24 dev bv0
+		ip link set bv1 up
+		ip link set bv0 up
+		ip neigh add 10.199.0.2 lladdr 02:00:00:00:00:02 dev bv0'
+	nsenter -t "$pid" -n bash -c 'for i in 1 2 3; do echo hello >/dev/udp/10.199.0.2/9; done'
+	run --separate-stderr rt events --stats "$id"
+	[ "$status" -eq 0 ]
+	dev="$(rt exec "$id" cat /proc/net/dev)" # what the container sees
+	echo "$output" | jq -c .data.network_interfaces
+	echo "$dev"
+	jq -e '.data.network_interfaces | map(.Name) | sort == ["bv0", "bv1"]' <<<"$output"
+	jq -e '.data.network_interfaces[] | select(.Name == "bv0") | .TxPackets >= 3 and .TxBytes > 0' <<<"$output"
+	local name rxb rxp rxe rxd txb txp txe txd
+	for name in bv0 bv1; do
+		read -r rxb rxp rxe rxd txb txp txe txd < <(awk -v n="$name:" '$1 == n { print $2, $3, $4, $5, $10, $11, $12, $13 }' <<<"$dev")
+		jq -e --arg n "$name" --argjson v "[$rxb,$rxp,$rxe,$rxd,$txb,$txp,$txe,$txd]" '.data.network_interfaces[] | select(.Name == $n)
+			| [.RxBytes, .RxPackets, .RxErrors, .RxDropped, .TxBytes, .TxPackets, .TxErrors, .TxDropped] == $v' <<<"$output"
+	done
+}
+
+@test "events --stats: no network_interfaces for a container in the host's network namespace, as runc" {
+	update_config '.linux.namespaces |= map(select(.type != "network"))'
+	set_args sleep "$LONG"
+	local id
+	id="$(new_id)"
+	start_ctr "$id"
+	run --separate-stderr rt events --stats "$id"
+	[ "$status" -eq 0 ]
+	jq -e '.data | has("network_interfaces") and .network_interfaces == null' <<<"$output"
+}

@@ -1,7 +1,9 @@
-// Parsers behind `events`: the OOM counters of memory.events / memory.oom_control.
+// Parsers behind `events`: the OOM counters of memory.events / memory.oom_control and the
+// network_interfaces counters from /proc/<pid>/net/dev.
 #include <catch2/catch.hpp>
 
 #include "berth/cgroups/oom_watch.hpp"
+#include "berth/linux/net_stats.hpp"
 
 using namespace berth;
 
@@ -17,4 +19,24 @@ TEST_CASE("keyed_value reads one key of a cgroup key-value file")
     CHECK(cgroups::keyed_value(v1, "under_oom") == 1u);
     CHECK_FALSE(cgroups::keyed_value("oom_kill x\n", "oom_kill"));
     CHECK_FALSE(cgroups::keyed_value("", "oom_kill"));
+}
+
+TEST_CASE("parse_net_dev takes the receive and transmit counters of each interface")
+{
+    const char* text =
+        "Inter-|   Receive                                                |  Transmit\n"
+        " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls "
+        "carrier compressed\n"
+        "    lo:     840      10    0    0    0     0          0         0      840      10    0    0    0     0  "
+        "     0          0\n"
+        "  eth0: 123456789 1001 2 3 4 5 6 7 987654321 2002 8 9 10 11 12 13\n"
+        "veth-with-a-long:1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
+        "  bad0: 1 2 3\n";
+    auto all = os::parse_net_dev(text);
+    REQUIRE(all.size() == 3);
+    CHECK(all[0] == os::NetInterfaceStats{"lo", 840, 10, 0, 0, 840, 10, 0, 0});
+    CHECK(all[1] == os::NetInterfaceStats{"eth0", 123456789, 1001, 2, 3, 987654321, 2002, 8, 9});
+    // Long names run into the first counter on older kernels' formatting.
+    CHECK(all[2] == os::NetInterfaceStats{"veth-with-a-long", 1, 2, 3, 4, 9, 10, 11, 12});
+    CHECK(os::parse_net_dev("").empty());
 }
