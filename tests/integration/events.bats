@@ -25,6 +25,8 @@ setup() {
 	jq -e '.data.pids.current >= 1 and .data.pids.limit == 20' <<<"$output"
 	jq -e '.data.cpu.usage.total > 0 and (.data.cpu.usage.user | type == "number")
 		and (.data.cpu.throttling | type == "object")' <<<"$output"
+	# runc's (and go-runc's) keys are camelCase here: throttledPeriods, throttledTime.
+	if is_berth; then jq -e '.data.cpu.throttling | has("throttledPeriods") and has("throttledTime")' <<<"$output"; fi
 	jq -e '(.data.blkio.ioServiceBytesRecursive | type == "array")' <<<"$output"
 	rt kill "$id" KILL
 	wait_status "$id" stopped
