@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 
 #include "berth/cgroups/oom_watch.hpp"
 #include "berth/cgroups/stats.hpp"
@@ -44,8 +45,8 @@ std::vector<cgroups::Hierarchy> running_hierarchies(Container& c)
 // interface but lo in the container's own namespace (/proc/<init>/net/dev).
 ojson network_interfaces(pid_t init)
 {
-    ojson list = ojson::array();
     if (os::shares_net_namespace(init).value_or(true)) return nullptr;
+    ojson list = ojson::array();
     for (const auto& i : os::read_net_dev(init).value_or(std::vector<os::NetInterfaceStats>{})) {
         if (i.name == "lo") continue;
         ojson o = ojson::object();
@@ -107,8 +108,9 @@ void stream_events(const Context& ctx, const std::string& id, std::chrono::milli
         }
         auto wait = std::chrono::duration_cast<milliseconds>(next_stats - clock::now()) + milliseconds(1);
         if (!init || !watch.active()) wait = std::min(wait, milliseconds(200));
+        wait = std::clamp(wait, milliseconds(0), milliseconds(INT_MAX));  // poll takes an int: a longer wait wakes early, harmlessly
         struct pollfd fds[2] = {{init.get(), POLLIN, 0}, {watch.fd(), watch.events(), 0}};
-        int n = ::poll(fds, 2, static_cast<int>(std::max(wait.count(), milliseconds::rep{0})));
+        int n = ::poll(fds, 2, static_cast<int>(wait.count()));
         if (n < 0 && errno != EINTR) throw_errno("events " + id + ": poll");
         bool oom = n > 0 && fds[1].revents && watch.consume();
         // Sampled when the kernel cannot notify (no memory cgroup events, or the cgroup is
