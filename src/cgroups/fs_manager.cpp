@@ -178,8 +178,11 @@ public:
             if (auto d = v1_ ? v1_->find("memory") : nullptr) {
                 std::optional<uint64_t> current;
                 if (m.limit && m.swap) current = current_v1_limit(d->dir);
-                write_all(d->dir, memory_v1(m, current, warnings));
+                write_memory_v1(d->dir, memory_v1(m, current, warnings), warnings);
             } else {
+                // Best effort, as runc: a cgroup without memory.current yet is not checked.
+                if (auto usage = v2_ ? read_number(v2_->dir() + "/memory.current") : std::nullopt)
+                    check_memory_usage(m, *usage);
                 place_v2("memory", memory_v2(m, warnings));
             }
         }
@@ -300,9 +303,15 @@ private:
 
     static std::optional<uint64_t> current_v1_limit(const std::string& dir)
     {
-        auto v = read_file_if_exists(dir + "/memory.limit_in_bytes");
-        if (!v) return std::nullopt;
+        return read_number(dir + "/memory.limit_in_bytes");
+    }
+
+    // nullopt when missing, unreadable or not a number.
+    static std::optional<uint64_t> read_number(const std::string& path)
+    {
         try {
+            auto v = read_file_if_exists(path);
+            if (!v) return std::nullopt;
             return std::stoull(fs::trimmed(*v));
         } catch (const std::exception&) {
             return std::nullopt;

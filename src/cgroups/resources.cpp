@@ -89,6 +89,8 @@ std::vector<Write> memory_v1(const spec::Memory& m, std::optional<uint64_t> curr
     }
     if (m.disable_oom_killer && *m.disable_oom_killer)
         out.push_back({field(mem, "disableOOMKiller"), "memory.oom_control", "1"});
+    if (m.use_hierarchy)
+        out.push_back({field(mem, "useHierarchy"), "memory.use_hierarchy", *m.use_hierarchy ? "1" : "0"});
     return out;
 }
 
@@ -98,6 +100,9 @@ std::vector<Write> memory_v2(const spec::Memory& m, std::vector<std::string>& wa
     if (m.swappiness) ignored(warnings, "swappiness", "cgroup v2 has no per-cgroup swappiness; ignored");
     if (m.disable_oom_killer && *m.disable_oom_killer)
         ignored(warnings, "disableOOMKiller", "cgroup v2 cannot disable the OOM killer; ignored");
+    // v2 accounts hierarchically, always: true is what it does (nothing to write or say).
+    if (m.use_hierarchy && !*m.use_hierarchy)
+        ignored(warnings, "useHierarchy", "cgroup v2 memory accounting is always hierarchical; ignored");
     std::vector<Write> out;
     int64_t limit = m.limit.value_or(0);
     // Swap first: memory.swap.max does not depend on memory.max.
@@ -166,6 +171,37 @@ std::vector<Write> pids_writes(const spec::Pids& p)
     return {{".linux.resources.pids.limit", "pids.max", *p.limit > 0 ? std::to_string(*p.limit) : "max"}};
 }
 
+void check_memory_usage(const spec::Memory& m, uint64_t usage)
+{
+    if (!m.check_before_update || !*m.check_before_update) return;
+    // memory+swap too, as runc: memory.current (what is charged now) has to fit under it.
+    for (auto [key, value] : {std::pair{"swap", m.swap.value_or(0)}, std::pair{"limit", m.limit.value_or(0)}}) {
+        if (value <= 0 || static_cast<uint64_t>(value) > usage) continue;
+        throw Error("config.json: " + field(mem, key) + ": " + std::to_string(value) +
+                    " is not above the cgroup's current memory usage (" + std::to_string(usage) +
+                    " bytes); refused as .linux.resources.memory.checkBeforeUpdate asks");
+    }
+}
+
+void write_memory_v1(const std::string& dir, const std::vector<Write>& writes, std::vector<std::string>& warnings)
+{
+    for (const auto& w : writes) {
+        if (w.file != "memory.use_hierarchy" || w.value != "0") {
+            write_all(dir, {w});
+            continue;
+        }
+        // Kernels that only account hierarchically refuse 0: like the deprecated kernel
+        // memory limits, warned about and ignored.
+        try {
+            write_all(dir, {w});
+        } catch (const Error& e) {
+            if (e.code() != EINVAL) throw;
+            warnings.push_back("config.json: " + w.field + ": false: this kernel's memory cgroups are always "
+                               "hierarchical; ignored");
+        }
+    }
+}
+
 void write_all(const std::string& dir, const std::vector<Write>& writes)
 {
     for (const auto& w : writes) {
@@ -216,7 +252,7 @@ bool applied_resource_field(std::string_view path)
     for (std::string_view keyed : {".linux.resources.rdma", ".linux.resources.unified", ".linux.resources.blockIO",
                                    ".linux.resources.hugepageLimits", ".linux.resources.network"})
         if (path.starts_with(keyed)) return true;
-    static constexpr std::array<std::string_view, 18> applied = {
+    static constexpr std::array<std::string_view, 20> applied = {
         ".linux.resources.devices",
         ".linux.resources.memory.limit",
         ".linux.resources.memory.reservation",
@@ -225,6 +261,8 @@ bool applied_resource_field(std::string_view path)
         ".linux.resources.memory.kernelTCP",
         ".linux.resources.memory.swappiness",
         ".linux.resources.memory.disableOOMKiller",
+        ".linux.resources.memory.useHierarchy",       // v1; v2 is always hierarchical
+        ".linux.resources.memory.checkBeforeUpdate",  // v2, as runc (v1's kernel refuses itself)
         ".linux.resources.cpu.shares",
         ".linux.resources.cpu.quota",
         ".linux.resources.cpu.burst",

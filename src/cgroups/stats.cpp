@@ -147,8 +147,8 @@ ojson cpu_stats(const Hierarchy& h)
         usage["user"] = get(s, "user_usec") * 1000;
         usage["total"] = get(s, "usage_usec") * 1000;
         throttling["periods"] = get(s, "nr_periods");
-        throttling["throttled_periods"] = get(s, "nr_throttled");
-        throttling["throttled_time"] = get(s, "throttled_usec") * 1000;
+        throttling["throttledPeriods"] = get(s, "nr_throttled");
+        throttling["throttledTime"] = get(s, "throttled_usec") * 1000;
     } else {
         if (auto per = numbers(d, "cpuacct.usage_percpu"); !per.empty()) usage["percpu"] = per;
         if (auto per = numbers(d, "cpuacct.usage_percpu_sys"); !per.empty()) usage["percpu_kernel"] = per;
@@ -169,8 +169,8 @@ void cpu_throttling_v1(const Hierarchy& h, ojson& cpu)
 {
     auto s = keyed(h.host_path, "cpu.stat");
     cpu["throttling"]["periods"] = get(s, "nr_periods");
-    cpu["throttling"]["throttled_periods"] = get(s, "nr_throttled");
-    cpu["throttling"]["throttled_time"] = get(s, "throttled_time");
+    cpu["throttling"]["throttledPeriods"] = get(s, "nr_throttled");
+    cpu["throttling"]["throttledTime"] = get(s, "throttled_time");
 }
 
 ojson memory_stats(const Hierarchy& h)
@@ -301,6 +301,11 @@ nlohmann::ordered_json read_stats(const std::vector<Hierarchy>& hs)
     else if (auto io = holder(hs, "io"); io && io->is_v2) data["blkio"] = blkio_stats(*io);
     if (auto h = holder(hs, "hugetlb")) data["hugetlb"] = hugetlb_stats(*h);
     return data;
+}
+
+const Hierarchy* controller_hierarchy(const std::vector<Hierarchy>& hs, std::string_view controller)
+{
+    return holder(hs, controller);
 }
 
 std::optional<uint64_t> oom_kills(const std::vector<Hierarchy>& hs)

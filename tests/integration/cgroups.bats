@@ -233,6 +233,52 @@ cgroup_dirs_named() { find /sys/fs/cgroup -maxdepth 2 -type d -name "$1" | sort;
 	fi
 }
 
+# SECURITY.md #8 on a v1/hybrid host, with a cgroup namespace: every hierarchy's mount is
+# read-only (a write to an existing file fails with EROFS, not only a new file), and the
+# container is the root of each of its cgroups.
+@test "cgroups: with a cgroup namespace every v1 hierarchy is read-only and the container's cgroups are /" {
+	cgroup_v1_host || skip "needs a cgroup v1 or hybrid host"
+	update_config '.linux.namespaces += [{"type": "cgroup"}]'
+	set_cmd 'for d in /sys/fs/cgroup/*; do [ -L "$d" ] && continue
+			echo "$$" 2>&1 >"$d/cgroup.procs" | sed "s|^|write |"; done; echo ---
+		cat /proc/self/cgroup; echo ---; grep " /sys/fs/cgroup/" /proc/self/mountinfo'
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	echo "$output"
+	local writes cg mi d name n=0
+	writes="$(awk '/^---$/ { exit } { print }' <<<"$output")"
+	cg="$(awk '/^---$/ { n++; next } n == 1' <<<"$output")"
+	mi="$(awk '/^---$/ { n++; next } n == 2' <<<"$output")"
+	for d in /sys/fs/cgroup/*; do
+		[[ -L "$d" ]] && continue
+		name="${d##*/}"
+		grep -q "/sys/fs/cgroup/$name " <<<"$mi" || continue # a hierarchy the runtime does not show
+		n=$((n + 1))
+		grep -q "^write .*/sys/fs/cgroup/$name/cgroup.procs: Read-only file system" <<<"$writes" ||
+			fail "writing $name/cgroup.procs did not fail with EROFS: $writes"
+		has_opt "$(mi_field "$mi" "/sys/fs/cgroup/$name" opts)" ro || fail "$name is not mounted read-only"
+	done
+	[ "$n" -ge 4 ] # pids, memory, cpu, devices... at least
+	# Each line "N:controllers:/" (and "0::/" for the unified hierarchy).
+	[ -n "$cg" ]
+	! grep -v ':/$' <<<"$cg" || fail "a cgroup that is not the namespace's root: $cg"
+	[ "$(mi_field "$mi" /sys/fs/cgroup/pids root)" = / ]
+}
+
+# ...unless the config mounts it read-write: then the container may change its own limits.
+@test "cgroups: a cgroup mount without ro is writable: the container sets its own pids.max" {
+	cgroup_v1_host || skip "needs a cgroup v1 or hybrid host"
+	[ -d /sys/fs/cgroup/pids ] || skip "no v1 pids hierarchy"
+	update_config '.mounts |= map(if .type == "cgroup" then .options = (.options - ["ro"] + ["rw"]) else . end)
+		| .linux.resources.pids = {"limit": 32}'
+	set_cmd 'echo 40 >/sys/fs/cgroup/pids/pids.max && echo wrote; cat /sys/fs/cgroup/pids/pids.max'
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	echo "$output"
+	grep -qx wrote <<<"$output"
+	grep -qx 40 <<<"$output"
+}
+
 @test "cgroups: a cgroupsPath whose cgroup exists frozen is refused at once, and left as it was" {
 	if cgroup_v1_host; then [ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer hierarchy"; fi
 	local id rel dir cmd rc start ms

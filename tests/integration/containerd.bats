@@ -144,6 +144,26 @@ task_status() { ctr_ task ls | awk -v id="$1" '$1 == id {print $3}'; }
 	process_gone "$pid"
 }
 
+# The shim reads the metrics from the container's cgroup (found from the init pid the
+# runtime reported), not from `events`: the limit berth wrote and the processes it placed.
+@test "containerd: ctr task metrics shows the container's memory limit and pids" {
+	local id="metrics-$$" out tries=30
+	ctr_ run -d --memory-limit 50331648 --runc-binary "$RUNTIME" localhost/berth-busybox:latest "$id" \
+		sh -c 'sleep 1000 & sleep 1000 & wait' >/dev/null 2>&1
+	# sh and its two sleeps, once sh has forked them.
+	while out="$(ctr_ task metrics --format json "$id")"; do
+		[ "$(jq -r .pids.current <<<"$out" 2>/dev/null)" = 3 ] || ((--tries == 0)) || { sleep 0.1; continue; }
+		break
+	done
+	ctr_ task kill -s KILL "$id"
+	for _ in $(seq 30); do [ "$(task_status "$id")" = STOPPED ] && break; sleep 0.1; done
+	ctr_ task delete "$id"
+	ctr_ containers delete "$id"
+	echo "$out"
+	[ "$(jq -r .pids.current <<<"$out")" = 3 ]
+	[ "$(jq -r .memory.usage.limit <<<"$out")" = 50331648 ]
+}
+
 # ctr -t: the shim hands the runtime a --console-socket and proxies the master to ctr, which
 # proxies its own terminal: script(1) provides that one.
 @test "containerd: ctr run -t: a shell on the container's terminal, its size and exit status" {

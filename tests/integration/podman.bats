@@ -199,3 +199,22 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	fi
 	pm rm -f -t 0 "$name" >/dev/null
 }
+
+# podman reads the container's cgroup itself (found from the pid the runtime reported) for
+# its stats: the limits berth wrote and the processes it placed must be there.
+@test "podman: stats --no-stream shows the container's memory limit and pids" {
+	local name="bt-stats-$$"
+	pm run -d --name "$name" --memory 48m --pids-limit 50 "${ULIMITS[@]}" localhost/berth-bb:latest \
+		sh -c 'sleep 1000 & sleep 1000 & wait' >/dev/null
+	local tries=30
+	# sh and its two sleeps, once sh has forked them.
+	while run --separate-stderr pm stats --no-stream --format json "$name"; do
+		[ "$(jq -r '.[0].pids' <<<"$output")" = 3 ] || ((--tries == 0)) || { sleep 0.1; continue; }
+		break
+	done
+	pm rm -f -t 0 "$name" >/dev/null
+	echo "$output"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[ "$(jq -r '.[0].pids' <<<"$output")" = 3 ]
+	jq -r '.[0].mem_usage' <<<"$output" | grep -q ' / 50.33MB$' # 48 MiB, in podman's decimal units
+}

@@ -149,6 +149,53 @@ v2_controllers() {
 		fail "stderr: $stderr"
 }
 
+@test "resources: memory.useHierarchy goes to memory.use_hierarchy; false, where the kernel is always hierarchical, is warned about" {
+	cgroup_v1_host || skip "needs a cgroup v1 or hybrid host"
+	is_berth || skip "runc ignores useHierarchy; berth's log and warning texts"
+	[ -e /sys/fs/cgroup/memory/memory.use_hierarchy ] || skip "no v1 memory controller"
+	set_cmd 'cat /sys/fs/cgroup/memory/memory.use_hierarchy'
+	update_config '.linux.resources.memory = {"limit": 67108864, "useHierarchy": true}'
+	run --separate-stderr rt --log "$TESTDIR/true.log" run --bundle "$BUNDLE" "$(new_id)"
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	! grep -q useHierarchy "$TESTDIR/true.log" # applied: no "not applied yet" note
+	update_config '.linux.resources.memory.useHierarchy = false'
+	run --separate-stderr rt run --bundle "$BUNDLE" "$(new_id)"
+	echo "output: $output"$'\n'"stderr: $stderr"
+	[ "$status" -eq 0 ]
+	# Current kernels refuse 0 (EINVAL: non-hierarchical mode is gone); an old one takes it.
+	if [[ "$stderr" == *"config.json: .linux.resources.memory.useHierarchy: false: this kernel's memory cgroups are always hierarchical; ignored"* ]]; then
+		[ "$output" = 1 ]
+	else
+		[ "$output" = 0 ]
+	fi
+}
+
+# runc checks memory.current on cgroup v2 only (v1's kernel refuses a limit it cannot reclaim
+# down to by itself, EBUSY).
+@test "resources: memory.checkBeforeUpdate refuses an update below the current usage (cgroup v2)" {
+	[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || skip "needs a pure cgroup v2 host (memory is a v1 controller here)"
+	grep -qw memory /sys/fs/cgroup/cgroup.controllers || skip "no memory controller in cgroup2"
+	# 16 MiB in the shm tmpfs stay charged to the container's cgroup.
+	set_cmd "dd if=/dev/zero of=/dev/shm/fill bs=1M count=16 2>/dev/null; touch /dev/shm/done; exec sleep $LONG"
+	update_config '.linux.resources.memory = {"limit": 67108864, "checkBeforeUpdate": true}'
+	local id pid max
+	id="$(new_id)"
+	start_ctr "$id"
+	pid="$(pid_of "$id")"
+	max="/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$pid/cgroup")/memory.max"
+	wait_for test -e "/proc/$pid/root/dev/shm/done"
+	run --separate-stderr rt update --memory 8m "$id"
+	echo "stderr: $stderr"
+	[ "$status" -ne 0 ]
+	if is_berth; then
+		[[ "$stderr" == *"config.json: .linux.resources.memory.limit: 8388608 is not above the cgroup's current memory usage"* ]]
+	fi
+	[ "$(cat "$max")" = 67108864 ]
+	rt update --memory 128m "$id"
+	[ "$(cat "$max")" = 134217728 ]
+}
+
 # root_disk — MAJ:MIN of the whole disk under /, for block IO throttles; empty if none.
 root_disk() {
 	local dev

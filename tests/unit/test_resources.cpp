@@ -216,11 +216,12 @@ TEST_CASE("applied resource fields", "[resources]")
     CHECK(applied_resource_field(".linux.resources.memory.limit"));
     CHECK(applied_resource_field(".linux.resources.pids.limit"));
     CHECK(applied_resource_field(".linux.resources.devices"));
-    CHECK_FALSE(applied_resource_field(".linux.resources.memory.useHierarchy"));
+    CHECK(applied_resource_field(".linux.resources.memory.useHierarchy"));
     CHECK(applied_resource_field(".linux.resources.blockIO.weight"));  // v1 and v2, resources_extra.cpp
     CHECK(applied_resource_field(".linux.resources.unified[\"memory.high\"]"));
     CHECK(applied_resource_field(".linux.resources.hugepageLimits"));
-    CHECK_FALSE(applied_resource_field(".linux.resources.memory.checkBeforeUpdate"));
+    CHECK(applied_resource_field(".linux.resources.memory.checkBeforeUpdate"));
+    CHECK_FALSE(applied_resource_field(".linux.resources.memory.unknown"));
 }
 
 TEST_CASE("apply_resources on a fake v1 tree", "[resources]")
@@ -381,4 +382,73 @@ TEST_CASE("apply_resources: hugetlb only in the unified tree of a hybrid host, n
     std::string want = "config.json: .linux.resources.unified[\"memory.high\"]: ";
     want.append(ud).append("/memory.high: no such file");
     CHECK(error_of([&] { m->apply_resources(u); }) == want);
+}
+
+TEST_CASE("memory.useHierarchy: memory.use_hierarchy on v1, nothing to do on v2", "[resources]")
+{
+    std::vector<std::string> warnings;
+    spec::Memory m;
+    m.use_hierarchy = true;
+    CHECK(memory_v1(m, std::nullopt, warnings) ==
+          std::vector<Write>{{mf("useHierarchy"), "memory.use_hierarchy", "1"}});
+    m.use_hierarchy = false;
+    CHECK(memory_v1(m, std::nullopt, warnings) ==
+          std::vector<Write>{{mf("useHierarchy"), "memory.use_hierarchy", "0"}});
+    CHECK(warnings.empty());
+    CHECK(memory_v1(spec::Memory{}, std::nullopt, warnings).empty());
+
+    m.use_hierarchy = true;
+    CHECK(memory_v2(m, warnings).empty());
+    CHECK(warnings.empty());  // v2 is hierarchical: asked for, and done
+    m.use_hierarchy = false;
+    CHECK(memory_v2(m, warnings).empty());
+    CHECK(warnings == std::vector<std::string>{"config.json: " + mf("useHierarchy") +
+                                               ": cgroup v2 memory accounting is always hierarchical; ignored"});
+}
+
+TEST_CASE("memory.checkBeforeUpdate refuses limits not above the current usage", "[resources]")
+{
+    spec::Memory m;
+    m.limit = 1000;
+    CHECK_NOTHROW(check_memory_usage(m, 5000));  // not asked for
+    m.check_before_update = false;
+    CHECK_NOTHROW(check_memory_usage(m, 5000));
+    m.check_before_update = true;
+    CHECK_NOTHROW(check_memory_usage(m, 999));
+    CHECK(error_of([&] { check_memory_usage(m, 1000); }) ==
+          "config.json: " + mf("limit") +
+              ": 1000 is not above the cgroup's current memory usage (1000 bytes); refused as "
+              ".linux.resources.memory.checkBeforeUpdate asks");
+    m.limit = -1;  // no limit: nothing to refuse
+    CHECK_NOTHROW(check_memory_usage(m, 5000));
+    m.limit = 8000;
+    m.swap = 4000;  // memory+swap, as runc compares it
+    CHECK(error_of([&] { check_memory_usage(m, 5000); }).starts_with("config.json: " + mf("swap") + ": 4000 "));
+    m.swap = -1;
+    CHECK_NOTHROW(check_memory_usage(m, 5000));
+}
+
+TEST_CASE("apply_resources on a fake v2 tree: checkBeforeUpdate reads memory.current", "[resources]")
+{
+    FakeTree t;
+    t.dir("", {"cgroup.subtree_control"});
+    std::string d = t.dir("c1", {"memory.max", "memory.swap.max"});
+    auto m = make_fs_manager(Mode::unified, std::nullopt, V2(t.root, d));
+    spec::Resources r;
+    r.memory.emplace().limit = 64 << 20;
+    r.memory->check_before_update = true;
+    CHECK(m->apply_resources(r).empty());  // no memory.current yet: best effort, as runc
+    CHECK(t.read(d + "/memory.max") == "67108864");
+
+    write_file_atomic(d + "/memory.current", "120000000\n");
+    r.memory->limit = 32 << 20;
+    CHECK(error_of([&] { m->apply_resources(r); }).starts_with("config.json: " + mf("limit") + ": 33554432 is not above"));
+    CHECK(t.read(d + "/memory.max") == "67108864");  // refused before any write
+    r.memory->limit = 128 << 20;
+    CHECK(m->apply_resources(r).empty());
+    CHECK(t.read(d + "/memory.max") == "134217728");
+    r.memory->check_before_update = false;  // the same file, a plain one here: same length of value
+    r.memory->limit = 96 << 20;
+    CHECK(m->apply_resources(r).empty());
+    CHECK(t.read(d + "/memory.max") == "100663296");
 }

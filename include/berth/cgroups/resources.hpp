@@ -61,6 +61,14 @@ std::vector<Write> rdma_writes(const std::map<std::string, spec::Rdma>& rdma);  
 // v2 only: each key a file of the container's cgroup dir. Throws for a path or cgroup.procs.
 std::vector<Write> unified_writes(const std::map<std::string, std::string>& unified);
 
+// memory.checkBeforeUpdate (cgroup v2, as runc): throws naming the field when the new memory
+// limit, or memory+swap limit, is not above `usage` (the cgroup's memory.current).
+void check_memory_usage(const spec::Memory& m, uint64_t usage);
+
+// write_all for memory_v1's writes, except that memory.use_hierarchy 0, which kernels that
+// only account hierarchically refuse (EINVAL), becomes a warning.
+void write_memory_v1(const std::string& dir, const std::vector<Write>& writes, std::vector<std::string>& warnings);
+
 // Performs the writes in dir. A missing file fails with
 // "config.json: <field>: <dir>/<file>: no such file"; a refused write with
 // "config.json: <field>: value <value>: write <dir>/<file>: <strerror>".

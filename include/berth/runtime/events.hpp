@@ -13,8 +13,9 @@ namespace berth::runtime {
 // One stats object, for `events --stats`. Throws "container not running" for a stopped one.
 std::string container_stats_event(const Context& ctx, const std::string& id);
 
-// Streams stats every `interval` and an oom event whenever the OOM kill counter grows (checked
-// at least every 200 ms), until the container's init exits. `emit` gets each line.
+// Streams stats every `interval` and an oom event as soon as the kernel reports one (waiting in
+// poll(2) on cgroups::OomWatch; where that cannot be had, the OOM kill counter is sampled every
+// 200 ms), until the container's init exits (its pidfd). `emit` gets each line.
 void stream_events(const Context& ctx, const std::string& id, std::chrono::milliseconds interval,
                    const std::function<void(std::string_view)>& emit);
 
