@@ -61,7 +61,7 @@ teardown_file() {
 }
 
 setup() { require_root; }
-teardown() { :; }
+teardown() { [[ -z "${POD_UID:-}" ]] || pod_cleanup; }
 
 # build_image TAR — an OCI image archive of the busybox rootfs, one uncompressed layer.
 build_image() {
@@ -210,4 +210,223 @@ task_status() { ctr_ task ls | awk -v id="$1" '$1 == id {print $3}'; }
 	[ "$status" -ne 0 ]
 	[[ "${stderr,,}" == *"no such file or directory"* ]]
 	ctr_ containers delete "err-$$" >/dev/null 2>&1 || true
+}
+
+# --- Pods (issue 12): what the kubelet has containerd's CRI plugin make, with ctr's flags for
+# what CRI puts in each spec. crictl is not in Debian 12. The systemd cgroupsPath form
+# ("slice:prefix:name") needs berth's systemd cgroup driver and is not tested here.
+
+# cgroup_mount CONTROLLERS — where the host mounts the v1 hierarchy with CONTROLLERS (as
+# /proc/PID/cgroup names them: "memory", "cpu,cpuacct", "name=systemd"), or cgroup2 for "".
+cgroup_mount() {
+	awk -v want="$1" '{
+		for (i = 7; $i != "-"; i++) {}
+		fs = $(i + 1); opts = "," $(i + 3) ","
+		if (want == "" && fs == "cgroup2") { print $5; exit }
+		if (want == "" || fs != "cgroup") next
+		n = split(want, w, ","); ok = 1
+		for (j = 1; j <= n; j++) if (index(opts, "," w[j] ",") == 0) ok = 0
+		if (ok) { print $5; exit }
+	}' /proc/self/mountinfo
+}
+
+# cgroup_dirs PID — PID's cgroup dir on the host in each hierarchy /proc/PID/cgroup names.
+cgroup_dirs() {
+	local ctrls path mnt
+	while IFS=: read -r _ ctrls path; do
+		mnt="$(cgroup_mount "$ctrls")"
+		if [[ -n "$mnt" ]]; then printf '%s%s\n' "$mnt" "$path"; fi
+	done <"/proc/$1/cgroup"
+}
+
+task_pid() { ctr_ task ls | awk -v id="$1" '$1 == id {print $2}'; }
+
+wait_stopped() {
+	local _i
+	for _i in $(seq 50); do [ "$(task_status "$1")" = STOPPED ] && return 0; sleep 0.1; done
+	fail "task $1: $(task_status "$1"), not STOPPED"
+}
+
+# stop_task ID GRACE — the kubelet's stop: SIGTERM, up to GRACE seconds, then SIGKILL (says
+# "escalated"); then the task is deleted (ctr prints its exit status) and the container.
+stop_task() {
+	local id="$1" grace="$2" _i
+	ctr_ task kill -s TERM "$id" || return
+	for ((_i = 0; _i < grace * 10; _i++)); do
+		[ "$(task_status "$id")" = STOPPED ] && break
+		sleep 0.1
+	done
+	if [ "$(task_status "$id")" != STOPPED ]; then
+		echo escalated
+		ctr_ task kill -s KILL "$id" && wait_stopped "$id" || return
+	fi
+	ctr_ task delete "$id" 2>&1 || return
+	ctr_ containers delete "$id"
+}
+
+# run_in_pod ID CGROUP_NAME [CTR RUN FLAGS...] -- CMD... — a detached container of the pod under
+# its cgroup parent, with the read-only cgroup mount CRI gives every container.
+run_in_pod() {
+	local id="$1" name="$2"
+	shift 2
+	local flags=()
+	while [[ "$1" != -- ]]; do flags+=("$1"); shift; done
+	shift
+	POD_CTRS=("$id" "${POD_CTRS[@]}")
+	ctr_ run -d --runc-binary "$RUNTIME" --cgroup "$POD_PARENT/$name" \
+		--mount type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=nosuid:noexec:nodev:relatime:ro \
+		"${flags[@]}" localhost/berth-busybox:latest "$id" "$@" >/dev/null
+	[ "$(task_status "$id")" = RUNNING ] || fail "$id: not running: $(task_status "$id")"
+}
+
+# pod_cleanup — after a failure: the pod's tasks and containers, its cgroups, and the
+# /kubepods parents if this test made them.
+pod_cleanup() {
+	local c
+	for c in "${POD_CTRS[@]}"; do
+		ctr_ task kill -s KILL "$c" >/dev/null 2>&1
+		ctr_ task delete -f "$c" >/dev/null 2>&1
+		ctr_ containers delete "$c" >/dev/null 2>&1
+	done
+	find /sys/fs/cgroup/*"$POD_PARENT" -depth -type d -exec rmdir {} + 2>/dev/null
+	if [[ -n "$POD_MADE_PARENTS" ]]; then
+		rmdir /sys/fs/cgroup/*/kubepods/besteffort /sys/fs/cgroup/*/kubepods 2>/dev/null
+	fi
+	return 0
+}
+
+@test "containerd: a pod: sandbox, apps in its namespaces and cgroup parent, exec, logs, limits, update, stop, removal" {
+	command -v python3 >/dev/null || skip "needs python3 for the shim's Update call"
+	POD_UID="$(cat /proc/sys/kernel/random/uuid)"
+	POD_PARENT="/kubepods/besteffort/pod$POD_UID"
+	POD_CTRS=()
+	POD_MADE_PARENTS=
+	compgen -G '/sys/fs/cgroup/*/kubepods' >/dev/null || POD_MADE_PARENTS=1
+	local sbx="pod-sbx-$$" app="pod-app-$$" term="pod-term-$$" marker="${MARKER_PREFIX}7"
+	local log="$BATS_TEST_TMPDIR/app.log" spid apid tpid ns d dirs cmd seen
+	local host_name
+	host_name="$(cat /proc/sys/kernel/hostname)"
+
+	# The sandbox: its own network, IPC, UTS and PID namespaces (ctr's defaults, like CRI's).
+	run_in_pod "$sbx" "$sbx" -- sleep "${marker}1"
+	spid="$(task_pid "$sbx")"
+	# The kubelet names the pod: the sandbox's UTS namespace gets the hostname.
+	nsenter -t "$spid" -u hostname "pod-$$"
+	local join=(--with-ns "network:/proc/$spid/ns/net" --with-ns "ipc:/proc/$spid/ns/ipc"
+		--with-ns "uts:/proc/$spid/ns/uts" --with-ns "pid:/proc/$spid/ns/pid")
+	run_in_pod "$app" "$app" "${join[@]}" --memory-limit 67108864 --cpus 0.5 --log-uri "file://$log" -- \
+		sh -c "echo app-stdout-$$; echo app-stderr-$$ >&2; exec sleep ${marker}2"
+	run_in_pod "$term" "$term" "${join[@]}" -- sh -c "trap '' TERM; exec sleep ${marker}3"
+	apid="$(task_pid "$app")"
+	tpid="$(task_pid "$term")"
+
+	# Namespaces, from the host: the apps share the sandbox's, but each has its own mounts.
+	for ns in net ipc uts pid; do
+		[ "$(readlink "/proc/$apid/ns/$ns")" = "$(readlink "/proc/$spid/ns/$ns")" ] || fail "app $ns differs"
+		[ "$(readlink "/proc/$tpid/ns/$ns")" = "$(readlink "/proc/$spid/ns/$ns")" ] || fail "term $ns differs"
+	done
+	[ "$(readlink "/proc/$spid/ns/net")" != "$(readlink /proc/self/ns/net)" ]
+	[ "$(readlink "/proc/$apid/ns/mnt")" != "$(readlink "/proc/$spid/ns/mnt")" ]
+	[ "$(readlink "/proc/$apid/ns/mnt")" != "$(readlink "/proc/$tpid/ns/mnt")" ]
+
+	# Cgroups: every hierarchy /proc/PID/cgroup names has the app under the pod's parent.
+	dirs="$(cgroup_dirs "$apid")"
+	[ "$(grep -c . <<<"$dirs")" -ge 2 ] || fail "cgroup dirs: $dirs"
+	while read -r d; do
+		[[ "$d" == /sys/fs/cgroup/*"$POD_PARENT/$app" && -d "$d" ]] || fail "app cgroup $d"
+	done <<<"$dirs"
+	[[ "$(cgroup_dirs "$spid")" == *"$POD_PARENT/$sbx"* ]]
+	# Limits, in the host's files under the pod parent and as the app sees its cgroup.
+	d="$(cgroup_mount memory)$POD_PARENT/$app"
+	[ "$(cat "$d/memory.limit_in_bytes")" = 67108864 ]
+	[ "$(cat "$(cgroup_mount cpu)$POD_PARENT/$app/cpu.cfs_quota_us")" = 50000 ]
+
+	# exec: the pod's PID namespace (pid 1 is the sandbox's), hostname, its own cgroup view.
+	run --separate-stderr ctr_ task exec --exec-id e1 "$app" sh -c \
+		'tr "\0" " " </proc/1/cmdline; echo; hostname; cat /sys/fs/cgroup/memory/memory.limit_in_bytes; exit 5'
+	[ "$status" -eq 5 ] || fail "exec: status $status: $stderr"
+	[ "${lines[0]}" = "sleep ${marker}1 " ] || fail "exec: $output"
+	[ "${lines[1]}" = "pod-$$" ] || fail "exec: $output"
+	[ "${lines[2]}" = 67108864 ] || fail "exec: $output"
+	[ "$(cat /proc/sys/kernel/hostname)" = "$host_name" ]
+	if command -v script >/dev/null; then
+		printf -v cmd 'timeout --foreground 60 ctr -a %q -n %q task exec -t --exec-id e2 %q sh; echo "rc=$?"' \
+			"$CTD_SOCK" "$CTD_NS" "$app"
+		run script -qec "$cmd" /dev/null <<<'tty; hostname; exit 3'
+		seen="$(tr -d '\r' <<<"$output")"
+		grep -qx '/dev/pts/[0-9]*' <<<"$seen" || fail "exec -t: $output"
+		grep -qx "pod-$$" <<<"$seen" || fail "exec -t: $output"
+		grep -qx rc=3 <<<"$seen" || fail "exec -t: $output"
+	fi
+
+	# Logs: the app's stdout and stderr reached the --log-uri file.
+	wait_for grep -qx "app-stdout-$$" "$log"
+	grep -qx "app-stderr-$$" "$log"
+
+	# update (CRI's UpdateContainerResources): containerd's call to the shim, which runs
+	# `update --resources -`; the host's files and the shim's metrics show the new values.
+	python3 "$BATS_TEST_DIRNAME/../tools/shim_update.py" \
+		"$(cat "$CTD_DIR/state/io.containerd.runtime.v2.task/$CTD_NS/$app/address")" "$CTD_NS" "$app" \
+		'{"memory":{"limit":100663296},"cpu":{"quota":30000,"period":100000}}'
+	[ "$(cat "$d/memory.limit_in_bytes")" = 100663296 ]
+	[ "$(cat "$(cgroup_mount cpu)$POD_PARENT/$app/cpu.cfs_quota_us")" = 30000 ]
+	run ctr_ task metrics "$app"
+	[ "$status" -eq 0 ]
+	grep -Eq '^memory\.limit_in_bytes +100663296 *$' <<<"$output" || fail "metrics: $output"
+	grep -Eq '^pids\.current +1 *$' <<<"$output" || fail "metrics: $output"
+
+	# Stop, apps first: SIGTERM (ignored by one app), a 1 s grace period, then SIGKILL.
+	grep -Eq '^SigIgn:	0*4000$' "/proc/$tpid/status"
+	run stop_task "$term" 1
+	[ "$status" -eq 0 ] || fail "stop $term: $output"
+	[[ "$output" == escalated*"exit code 137"* ]] || fail "stop $term: $output"
+	run stop_task "$app" 1
+	[ "$status" -eq 0 ] || fail "stop $app: $output"
+	[[ "$output" != *escalated* && "$output" == *"exit code 143"* ]] || fail "stop $app: $output"
+	# A pid 1 without a handler ignores SIGTERM: the sandbox is killed after its grace.
+	run stop_task "$sbx" 1
+	[ "$status" -eq 0 ] || fail "stop $sbx: $output"
+	[[ "$output" == escalated*"exit code 137"* ]] || fail "stop $sbx: $output"
+
+	# Removal left nothing: processes, the containers' cgroups (the parents are the
+	# kubelet's, removed here), mounts, the runtime's and the shim's state.
+	for d in "$spid" "$apid" "$tpid"; do process_gone "$d" || fail "process $d left"; done
+	[ -z "$(pgrep -f "sleep $marker" || true)" ] || fail "processes left: $(pgrep -af "sleep $marker")"
+	for d in $dirs; do [ ! -e "$d" ] || fail "cgroup $d left"; done
+	[ -z "$(find /sys/fs/cgroup/*"$POD_PARENT" -mindepth 1 -type d 2>/dev/null)" ] ||
+		fail "cgroups left: $(find /sys/fs/cgroup/*"$POD_PARENT" -mindepth 1 -type d)"
+	find /sys/fs/cgroup/*"$POD_PARENT" -depth -type d -exec rmdir {} +
+	if [[ -n "$POD_MADE_PARENTS" ]]; then
+		rmdir /sys/fs/cgroup/*/kubepods/besteffort /sys/fs/cgroup/*/kubepods
+		[ -z "$(compgen -G '/sys/fs/cgroup/*/kubepods')" ]
+	fi
+	[ -z "$(grep -E "/($sbx|$app|$term)(/|\$)" <(awk '{print $5}' /proc/self/mountinfo))" ] || fail "mounts left"
+	for d in "$sbx" "$app" "$term"; do
+		[ ! -e "/run/containerd/runc/$CTD_NS/$d" ] || fail "runtime state of $d left"
+		[ ! -e "$CTD_DIR/state/io.containerd.runtime.v2.task/$CTD_NS/$d" ] || fail "bundle of $d left"
+	done
+	[ -z "$(ctr_ containers ls -q | grep -Fx -e "$sbx" -e "$app" -e "$term")" ]
+	POD_UID=
+}
+
+@test "containerd: contrib's CRI config loads in containerd, with berth as the RuntimeClass's handler" {
+	local dir="$BATS_TEST_TMPDIR/cri" contrib="$BATS_TEST_DIRNAME/../../contrib/containerd"
+	mkdir -p "$dir"
+	# The file as it is, with containerd's own dirs moved to the test's (top-level keys go
+	# before the first table). `config dump` decodes every plugin's section, CRI's too.
+	{ printf 'root = "%s/root"\nstate = "%s/state"\n' "$dir" "$dir"; cat "$contrib/config.toml"; } >"$dir/config.toml"
+	run --separate-stderr containerd --config "$dir/config.toml" config dump
+	[ "$status" -eq 0 ] || fail "config dump: $stderr"
+	local berth
+	berth="$(awk '/^ *\[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.berth(.options)?\]/ {on = 1; next}
+		/^ *\[/ {on = 0} on' <<<"$output")"
+	grep -qx ' *runtime_type = "io.containerd.runc.v2"' <<<"$berth" || fail "berth runtime: $berth"
+	grep -qx ' *BinaryName = "/usr/local/sbin/berth"' <<<"$berth" || fail "berth runtime: $berth"
+	grep -qx ' *SystemdCgroup = false' <<<"$berth" || fail "berth runtime: $berth"
+	grep -qx ' *default_runtime_name = "runc"' <<<"$output"
+	[ ! -e "$dir/root" ] && [ ! -e "$dir/state" ]
+	# The RuntimeClass selects that handler.
+	grep -qx 'apiVersion: node.k8s.io/v1' "$contrib/runtimeclass.yaml"
+	grep -qx 'kind: RuntimeClass' "$contrib/runtimeclass.yaml"
+	grep -qx 'handler: berth' "$contrib/runtimeclass.yaml"
 }
