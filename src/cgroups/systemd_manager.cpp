@@ -2,6 +2,10 @@
 // in it (the limits it can express as unit properties); everything else (devices exactly,
 // limits systemd has no property for, v1 hierarchies systemd leaves alone, freezing, pids,
 // signalling) is the cgroupfs manager's, working in the dirs of that scope.
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "berth/cgroups/backends.hpp"
 #include "berth/cgroups/systemd_client.hpp"
 #include "berth/cgroups/systemd_units.hpp"
@@ -18,8 +22,15 @@ public:
     {
     }
 
-    // Nothing before the init exists: systemd refuses a scope without processes.
-    void create() override {}
+    // The scope waits for the init (systemd refuses one without processes); this only fails
+    // early, before any process exists, where no systemd listens.
+    void create() override
+    {
+        if (::access(systemd::private_socket, F_OK) < 0)
+            throw Error("the systemd cgroup driver needs a running systemd: " + std::string(systemd::private_socket) +
+                            ": " + errno_text(errno),
+                        errno);
+    }
     bool created_with_init() const override { return true; }
 
     void create_with_init(pid_t pid) override

@@ -7,6 +7,9 @@
 
 namespace berth::cgroups::systemd {
 
+// systemd's own D-Bus socket, which berth-systemd talks to (no D-Bus daemon needed).
+inline constexpr const char* private_socket = "/run/systemd/private";
+
 // Where berth-systemd is: beside berth (the build tree; `argv0`'s dir), in ../libexec/berth
 // of that dir (an install), else the configured libexec dir. "" when argv0 is empty and the
 // configured one is missing too (the error then names what was looked for).
