@@ -96,6 +96,12 @@ void Client::set(const std::string& unit, const nlohmann::json& properties) cons
     run({{"op", "set"}, {"unit", unit}, {"properties", properties}});
 }
 
-void Client::stop(const std::string& unit) const { run({{"op", "stop"}, {"unit", unit}}); }
+void Client::stop(const std::string& unit) const
+{
+    // No systemd listening (it stopped, or the host rebooted): no unit to stop either, and
+    // `delete` must still be able to remove the container.
+    if (::access(private_socket, F_OK) < 0 && errno == ENOENT) return;
+    run({{"op", "stop"}, {"unit", unit}});
+}
 
 }  // namespace berth::cgroups::systemd

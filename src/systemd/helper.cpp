@@ -256,6 +256,17 @@ private:
     std::map<std::string, std::string> results_;
 };
 
+// ResetFailedUnit, best effort: a unit that is not failed (or gone) needs none.
+void reset_failed(Client& c, const std::string& unit)
+{
+    try {
+        Msg r = c.new_call("ResetFailedUnit");
+        check(sd_bus_message_append(r.get(), "s", unit.c_str()), "append unit");
+        c.call(r.get(), "reset " + unit);
+    } catch (const Failed&) {
+    }
+}
+
 void start(Client& c, const std::string& unit, const json& props)
 {
     Msg m = c.new_call("StartTransientUnit");
@@ -264,7 +275,11 @@ void start(Client& c, const std::string& unit, const json& props)
     check(sd_bus_message_append(m.get(), "a(sa(sv))", 0), "append aux units");
     Msg reply = c.call(m.get(), "start " + unit);
     std::string result = c.wait_job(Client::job_of(reply.get()));
-    if (result != "done") throw Failed("start " + unit + ": systemd job finished with result \"" + result + "\"");
+    if (result != "done") {
+        // The unit is this request's: a failed one would keep its name taken.
+        reset_failed(c, unit);
+        throw Failed("start " + unit + ": systemd job finished with result \"" + result + "\"");
+    }
 }
 
 void set(Client& c, const std::string& unit, const json& props)
@@ -289,12 +304,7 @@ void stop(Client& c, const std::string& unit)
         throw;
     }
     // A scope whose processes were killed may be left "failed"; forget it so the name is free.
-    Msg r = c.new_call("ResetFailedUnit");
-    check(sd_bus_message_append(r.get(), "s", unit.c_str()), "append unit");
-    try {
-        c.call(r.get(), "reset " + unit);
-    } catch (const Failed&) {
-    }
+    reset_failed(c, unit);
 }
 
 }  // namespace

@@ -9,15 +9,9 @@ load helpers
 load systemd_helpers
 
 setup_file() {
-	is_berth || return 0
-	[[ $EUID -eq 0 ]] || return 0
-	[[ -x "$(dirname "$RUNTIME")/berth-systemd" ]] || return 0
-	SD_WHY="$(sd_unavailable)" && return 0
-	mkdir -p "$BATS_FILE_TMPDIR/sd"
-	sd_boot "$BATS_FILE_TMPDIR/sd" "$(dirname "$RUNTIME")" "$BATS_RUN_TMPDIR" || {
+	sd_can_boot || return 0
+	sd_boot "$BATS_FILE_TMPDIR/sd" unified "$(dirname "$RUNTIME")" "$BATS_RUN_TMPDIR" 2>"$BATS_FILE_TMPDIR/sd-why" ||
 		sd_shutdown
-		return 1
-	}
 }
 
 teardown_file() {
@@ -25,33 +19,7 @@ teardown_file() {
 	common_teardown_file
 }
 
-# need_systemd — skips (with the reason) where no systemd could be booted.
-need_systemd() {
-	is_berth || skip "berth's systemd driver (runc's needs D-Bus wiring of its own)"
-	[[ -x "$(dirname "$RUNTIME")/berth-systemd" ]] || skip "berth-systemd not built (libsystemd-dev missing)"
-	[[ -n "${SD_PID:-}" ]] || skip "cannot boot systemd here: $(sd_unavailable || echo unknown)"
-}
-
-# sd_rt ARGS... — the runtime in systemd's namespaces, with the systemd driver.
-sd_rt() { sd_in timeout --kill-after=5 "$RT_TIMEOUT" "$RUNTIME" --root "$ROOT" --systemd-cgroup "$@" </dev/null; }
-
-teardown() {
-	# Containers of this test deleted where their systemd is, before the common checks.
-	local id
-	if [[ -n "${SD_PID:-}" && -d "${ROOT:-/nonexistent}" ]]; then
-		for id in $(ls -A "$ROOT" | grep -vx '~seccomp'); do
-			sd_rt delete -f "$id" >/dev/null 2>&1 || true
-		done
-		local left
-		left="$(sd_in systemctl list-units --all --plain --no-legend "berth-$ID_PREFIX-*" 'pfx-*' 2>/dev/null | awk '$3 != "inactive" {print $1}')"
-		if [[ -n "$left" ]]; then
-			sd_in systemctl stop $left >/dev/null 2>&1 || true
-			common_teardown || true
-			fail "TEARDOWN: units left: $left"
-		fi
-	fi
-	common_teardown
-}
+teardown() { sd_teardown; }
 
 @test "systemd: the init runs in a transient scope with the limits as unit properties; delete stops it" {
 	need_systemd

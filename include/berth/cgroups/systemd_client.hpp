@@ -23,7 +23,7 @@ public:
     void start(const std::string& unit, const nlohmann::json& properties) const;
     // SetUnitProperties (runtime).
     void set(const std::string& unit, const nlohmann::json& properties) const;
-    // StopUnit and wait; a unit systemd does not know is fine.
+    // StopUnit and wait; a unit systemd does not know is fine, and so is no systemd at all.
     void stop(const std::string& unit) const;
 
     const std::string& helper() const { return helper_; }
