@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_pkgs=(meson ninja-build g++ pkg-config nlohmann-json3-dev libcap-dev libseccomp-dev libselinux1-dev libcli11-dev catch2
-  libcurl4-openssl-dev libssl-dev libarchive-dev)
+  libcurl4-openssl-dev libssl-dev libarchive-dev libsystemd-dev)
 test_pkgs=(bats jq busybox-static iproute2 procps libcap2-bin containerd podman conmon
   skopeo umoci docker-registry apache2-utils zstd strace uidmap slirp4netns man-db groff-base catatonit python3)
 bench_pkgs=(runc crun)

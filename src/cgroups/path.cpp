@@ -32,8 +32,8 @@ CgroupPath parse_cgroups_path(std::string_view cgroups_path, std::string_view id
     }
     if (cgroups_path.find('\0') != std::string_view::npos) throw bad("contains a NUL byte");
     if (cgroups_path.front() != '/' && count(cgroups_path, ':') == 2)
-        throw bad("is in systemd form; the systemd cgroup driver is not available yet "
-                  "(use --cgroup-manager=cgroupfs with a path)");
+        throw bad("is in systemd form (slice:prefix:name): use the systemd cgroup driver (--systemd-cgroup), "
+                  "or a path with cgroupfs");
 
     CgroupPath out;
     out.relative = cgroups_path.front() != '/';

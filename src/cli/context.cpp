@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "berth/cgroups/systemd_client.hpp"
 #include "berth/runtime/rootless.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
@@ -28,10 +29,12 @@ std::string default_root()
 
 runtime::Context make_context(const GlobalOptions& g, const Logger& log)
 {
-    if (g.systemd_cgroup || g.cgroup_manager == "systemd")
-        throw Error("the systemd cgroup driver is not supported by berth yet; use --cgroup-manager=cgroupfs");
-    if (!g.cgroup_manager.empty() && g.cgroup_manager != "cgroupfs" && g.cgroup_manager != "disabled")
+    if (!g.cgroup_manager.empty() && g.cgroup_manager != "cgroupfs" && g.cgroup_manager != "disabled" &&
+        g.cgroup_manager != "systemd")
         throw Error("--cgroup-manager: unknown value \"" + g.cgroup_manager + "\" (cgroupfs, systemd or disabled)");
+    if (g.systemd_cgroup && !g.cgroup_manager.empty() && g.cgroup_manager != "systemd")
+        throw Error("--systemd-cgroup conflicts with --cgroup-manager " + g.cgroup_manager);
+    const bool systemd = g.systemd_cgroup || g.cgroup_manager == "systemd";
     runtime::Rootless rootless = runtime::Rootless::autodetect;
     if (g.rootless == "true")
         rootless = runtime::Rootless::yes;
@@ -39,7 +42,11 @@ runtime::Context make_context(const GlobalOptions& g, const Logger& log)
         rootless = runtime::Rootless::no;
     else if (g.rootless != "auto")
         throw Error("--rootless: unknown value \"" + g.rootless + "\" (true, false or auto)");
-    return runtime::Context{log, state::Store(g.root), g.cgroup_manager == "disabled", g.argv, rootless};
+    runtime::Context ctx{log, state::Store(g.root), g.cgroup_manager == "disabled", g.argv, rootless};
+    ctx.systemd_cgroup = systemd;
+    // Looked up only for the driver that runs it; berth's own argv[0] says where berth is.
+    if (systemd) ctx.systemd_helper = cgroups::systemd::find_helper(g.argv && g.argv[0] ? g.argv[0] : "");
+    return ctx;
 }
 
 void add_create_flags(CLI::App& sub, runtime::CreateOptions& o)

@@ -56,7 +56,7 @@ nlohmann::ordered_json features()
     std::sort(namespaces.begin(), namespaces.end());
     l["namespaces"] = namespaces;
     l["capabilities"] = os::capability_names();
-    l["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", true}};
+    l["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", true}, {"systemdUser", false}, {"rdma", true}};
     l["seccomp"] = seccomp_features();
     // Enabled only where a config asking for them would run: the host's LSM is on (and for
     // SELinux, berth was built with libselinux).

@@ -65,11 +65,21 @@ void check_cgroup_claimable(const cgroups::Manager& cg, const std::vector<std::s
     }
 }
 
-void remove_created_cgroup_dirs(const cgroups::Manager& cg, const std::vector<std::string>& existing) noexcept
+void remove_created_cgroup_dirs(cgroups::Manager& cg, const std::vector<std::string>& existing) noexcept
 {
     try {
+        // The systemd driver's scope is berth's unless its cgroup was there before.
+        const auto hierarchies = cg.hierarchies();
+        bool unit_ours = std::none_of(hierarchies.begin(), hierarchies.end(),
+                                      [&](const cgroups::Hierarchy& h) { return contains(existing, h.host_path); });
+        if (unit_ours) {
+            try {
+                cg.stop_unit();
+            } catch (const Error&) {
+            }
+        }
         auto deadline = cgroups::fs::Clock::now() + std::chrono::seconds(1);
-        for (const auto& h : cg.hierarchies()) {
+        for (const auto& h : hierarchies) {
             if (contains(existing, h.host_path)) continue;
             try {
                 cgroups::fs::remove_dirs(h.host_path, deadline);

@@ -199,7 +199,18 @@ cgroups::Manager& set_up_cgroup(const Context& ctx, const std::string& id, const
                                 state::ContainerDir& dir, Rollback& rollback, const Trace& trace)
 {
     const std::string path = config.linux ? config.linux->cgroups_path : std::string{};
-    auto manager = cgroups::make_manager(cgroups::Options{id, path, ctx.cgroups_disabled});
+    cgroups::Options opts{id, path, ctx.cgroups_disabled};
+    if (ctx.systemd_cgroup && !ctx.cgroups_disabled) {
+        // A user's systemd instance is reached over the session bus, which berth-systemd
+        // does not speak yet.
+        if (is_rootless(ctx))
+            throw Error("the systemd cgroup driver is not supported rootless by berth yet; use --cgroup-manager=cgroupfs");
+        opts.systemd = true;
+        opts.systemd_helper = ctx.systemd_helper;
+        if (config.linux && config.linux->resources) opts.resources = &*config.linux->resources;
+        opts.devices = device_rules(config);
+    }
+    auto manager = cgroups::make_manager(opts);
     std::vector<std::string> existing = existing_cgroup_dirs(*manager);
     // Crash consistency: the state dir names the cgroup before its first dir exists, so that
     // `delete -f` finds what a berth killed from here on made (state.json comes only at the end).
@@ -326,7 +337,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
 
     // On cgroup v2 the init (or the intermediate, whose fork inherits it) is born in its cgroup.
     Fd cgroup_dir;
-    if (cg.mode() == cgroups::Mode::unified && !in.hierarchies.empty())
+    if (cg.mode() == cgroups::Mode::unified && !in.hierarchies.empty() && !cg.created_with_init())
         cgroup_dir = open_or_throw(in.hierarchies.front().host_path, O_PATH | O_DIRECTORY);
     cp.cgroup_at_clone = cgroup_dir || in.hierarchies.empty();
     uint64_t clone_flags = cp.two_stage ? 0 : (cp.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWCGROUP));
@@ -373,13 +384,15 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     } else if (cp.new_namespaces & CLONE_NEWUSER) {
         write_id_maps(pid, plan.parent, trace);
     }
-    send_mount_sources(parent_end.get(), init, cp, trace);
-    send_or_report(parent_end.get(), SyncType::go, trace);
-    // Device rules while the init sets up (it runs only berth's code until it has
-    // cgroup_ready). On v1 they go in before the init joins the cgroup: writing them passes
-    // through a moment of deny-all that would refuse its mknods; v2's program is attached
-    // in one step. The default rules allow mknod, so berth's /dev setup is never refused.
-    if (!cgroups_off) {
+    // Device rules and limits. The systemd driver's scope is made with the init in it, before
+    // the init may go on (a scope needs a process; v1 device rules then pass through a moment
+    // of deny-all, which must not meet the init's mknods). Otherwise while the init sets up
+    // (it runs only berth's code until it has cgroup_ready). On v1 they go in before the init
+    // joins the cgroup: writing them passes through a moment of deny-all that would refuse
+    // its mknods; v2's program is attached in one step. The default rules allow mknod, so
+    // berth's /dev setup is never refused.
+    auto apply_limits = [&] {
+        if (cgroups_off) return;
         with_context("cgroup", [&] { cg.apply_devices(device_rules(config)); });
         trace([] { return std::string("cgroup: device rules applied"); });
         // Limits likewise before the init joins (v1) or is told to go on (v2, born in the
@@ -389,8 +402,17 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
             for (const auto& w : warnings) ctx.log.warn(w);
             trace([] { return std::string("cgroup: resource limits applied"); });
         }
+    };
+    const bool with_init = cg.created_with_init();
+    if (with_init) {
+        with_context("cgroup", [&] { cg.create_with_init(init); });
+        trace([&] { return "init " + std::to_string(init) + " placed in " + cg.describe(); });
+        apply_limits();
     }
-    if (!cp.cgroup_at_clone) {
+    send_mount_sources(parent_end.get(), init, cp, trace);
+    send_or_report(parent_end.get(), SyncType::go, trace);
+    if (!with_init) apply_limits();
+    if (!cp.cgroup_at_clone && !with_init) {
         cg.add_process(init);
         trace([&] { return "init " + std::to_string(init) + " added to its cgroup"; });
     }

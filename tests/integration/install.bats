@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # `meson install` into a DESTDIR, from the build dir of the berth under test: berth in
-# <prefix>/sbin, berth-pull and berth-unpack in <prefix>/bin, berth(8), a page per command and
+# <prefix>/sbin, berth-systemd in <prefix>/libexec/berth, berth-pull and berth-unpack in <prefix>/bin, berth(8), a page per command and
 # the companions' pages in share/man, the bash completion where bash-completion looks; and
 # `man -M <DESTDIR><prefix>/share/man berth-exec` finds the page. Skipped when the runtime under
 # test is not a meson build (runc, an installed berth).
@@ -42,6 +42,12 @@ opt() {
 	if [[ -x "$BUILD/src/unpack/berth-unpack" ]]; then
 		[ -x "$root/$bindir/berth-unpack" ] || fail "no $bindir/berth-unpack"
 		[ -f "$root/$mandir/man1/berth-unpack.1" ]
+	fi
+
+	# berth-systemd (the systemd driver's helper) is built only with libsystemd.
+	if [[ -x "$BUILD/src/cli/berth-systemd" ]]; then
+		[ -x "$root/$(opt libexecdir)/berth/berth-systemd" ] || fail "no $(opt libexecdir)/berth/berth-systemd"
+		[ ! -e "$root/sbin/berth-systemd" ] || fail "berth-systemd also in sbin"
 	fi
 
 	[ -f "$root/$mandir/man8/berth.8" ] || fail "no berth.8 in $mandir/man8"

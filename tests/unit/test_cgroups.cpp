@@ -184,8 +184,8 @@ TEST_CASE("cgroupsPath resolution", "[cgroups]")
     }
 
     CHECK(error_of("system.slice:berth:c1") ==
-          "cgroupsPath \"system.slice:berth:c1\" is in systemd form; the systemd cgroup driver is not available "
-          "yet (use --cgroup-manager=cgroupfs with a path)");
+          "cgroupsPath \"system.slice:berth:c1\" is in systemd form (slice:prefix:name): use the systemd cgroup "
+          "driver (--systemd-cgroup), or a path with cgroupfs");
     CHECK(error_of("/a/../b") == "cgroupsPath \"/a/../b\" must not contain \"..\"");
     CHECK(error_of("..") == "cgroupsPath \"..\" must not contain \"..\"");
     CHECK(error_of(std::string_view("/a\0b", 4)) == "cgroupsPath \"/a\\u0000b\" contains a NUL byte");

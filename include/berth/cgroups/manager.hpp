@@ -18,6 +18,12 @@ struct Options {
     std::string id;            // container id
     std::string cgroups_path;  // linux.cgroupsPath, may be empty
     bool disabled = false;     // --cgroup-manager=disabled: a manager that does nothing
+    // --systemd-cgroup: a transient scope from systemd (cgroupsPath "slice:prefix:name").
+    bool systemd = false;
+    std::string systemd_helper;  // berth-systemd (systemd_client.hpp)
+    // systemd only: the limits and device rules that become unit properties at the start.
+    const spec::Resources* resources = nullptr;
+    std::vector<DeviceRule> devices;
 };
 
 // One hierarchy a container's /sys/fs/cgroup mount needs (bind-mounted for a "cgroup" mount
@@ -36,6 +42,15 @@ public:
     // mkdir -p of the container cgroup in every hierarchy; on failure the container dirs made
     // so far are removed again (parents such as /berth stay).
     virtual void create() = 0;
+    // Whether the cgroup comes into being with the container's init in it: the systemd driver
+    // starts a scope for a pid (systemd refuses an empty one). Then create() does nothing and
+    // the creator calls create_with_init() once the init exists (before it runs the
+    // container's code); the default is create() + add_process().
+    virtual bool created_with_init() const { return false; }
+    virtual void create_with_init(pid_t pid);
+    // The systemd driver: stops the container's unit (the leftovers of a create berth did not
+    // finish). Others have no unit: nothing.
+    virtual void stop_unit() {}
     // Writes pid to cgroup.procs in every hierarchy.
     virtual void add_process(pid_t pid) = 0;
     // Every process of the container, sub-cgroups included, sorted.
@@ -74,6 +89,9 @@ public:
 // for a relative cgroupsPath). cgroupsPath: empty -> /berth/<id> under each hierarchy root;
 // "/a/b" -> under each hierarchy root; "a/b" -> under berth's own cgroup in each hierarchy;
 // the systemd "slice:prefix:name" form, ".." components and NUL bytes are errors.
+// With opts.systemd: the scope's cgroup from cgroupsPath "slice:prefix:name" (systemd_units.hpp)
+// in every hierarchy; unit properties from opts.resources and opts.devices (errors name the
+// field before anything exists).
 std::unique_ptr<Manager> make_manager(const Options& opts);
 
 // Rebuilds a manager from Manager::to_json() output without looking at the host.

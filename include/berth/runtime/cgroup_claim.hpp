@@ -27,6 +27,6 @@ void remove_intended_cgroup(std::string_view intent_json) noexcept;
 
 // Undoes create() for a cgroup that partly existed: removes the dirs it made (waiting up to
 // ~1 s for exiting processes), leaves `existing` as they were. Best effort, never throws.
-void remove_created_cgroup_dirs(const cgroups::Manager& cg, const std::vector<std::string>& existing) noexcept;
+void remove_created_cgroup_dirs(cgroups::Manager& cg, const std::vector<std::string>& existing) noexcept;
 
 }  // namespace berth::runtime

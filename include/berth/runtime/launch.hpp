@@ -18,6 +18,9 @@ struct Context {
     // berth's own argv, to execute itself again from a read-only mount (SECURITY.md #1).
     char** self_argv = nullptr;
     Rootless rootless = Rootless::autodetect;
+    // --systemd-cgroup / --cgroup-manager=systemd, and where its helper is.
+    bool systemd_cgroup = false;
+    std::string systemd_helper;
 };
 
 // Whether berth runs rootless: then a cgroup it may not create is skipped with a warning

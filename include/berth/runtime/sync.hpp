@@ -15,10 +15,10 @@
 //                   (index, fd)    mount: an O_PATH fd of its source,   plan.mounts[index]
 //                                  opened as host root in the init's
 //                                  mount namespace
-//  4  parent        go             ids mapped (or none to map)          init: becomes root in its user ns,
-//                                                                       sysctls, cgroup ns if born in its
-//                                                                       cgroup, keyring, names, rootfs
-//                                                                       mounts
+//  4  parent        go             ids mapped (or none to map); with    init: becomes root in its user ns,
+//                                  the systemd driver, the init is in   sysctls, cgroup ns if born in its
+//                                  its scope with its device rules and  cgroup, keyring, names, rootfs
+//                                  limits (a scope needs a process)     mounts
 //  5  parent        cgroup_ready   init is in its cgroup with its       init (after its mounts): cgroup ns
 //                                  device rules and resource limits,    if not made yet
 //                                  oom_score_adj written, state.json    (crash consistency: berth killed
