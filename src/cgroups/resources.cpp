@@ -12,8 +12,8 @@ namespace berth::cgroups {
 
 namespace {
 
-constexpr std::string_view mem = ".linux.resources.memory.";
-constexpr std::string_view cpu = ".linux.resources.cpu.";
+constexpr std::string_view mem_path = ".linux.resources.memory.";
+constexpr std::string_view cpu_path = ".linux.resources.cpu.";
 
 std::string field(std::string_view parent, std::string_view key) { return std::string(parent).append(key); }
 
@@ -22,7 +22,7 @@ std::string v2_value(int64_t v) { return v < 0 ? "max" : std::to_string(v); }
 
 void ignored(std::vector<std::string>& warnings, std::string_view key, const std::string& why)
 {
-    warnings.push_back("config.json: " + field(mem, key) + ": " + why);
+    warnings.push_back("config.json: " + field(mem_path, key) + ": " + why);
 }
 
 void kernel_memory_warnings(const spec::Memory& m, std::vector<std::string>& warnings)
@@ -49,7 +49,7 @@ uint64_t cpu_shares_to_weight(uint64_t shares)
 
 int64_t memory_swap_to_v2(int64_t swap, int64_t limit)
 {
-    const std::string where = "config.json: " + field(mem, "swap") + ": ";
+    const std::string where = "config.json: " + field(mem_path, "swap") + ": ";
     if (swap == -1 || swap == 0) return swap;
     if (swap < -1) throw Error(where + "invalid value " + std::to_string(swap));
     if (limit == 0 || limit == -1) throw Error(where + "a swap limit needs a memory limit (.linux.resources.memory.limit)");
@@ -66,13 +66,13 @@ std::vector<Write> memory_v1(const spec::Memory& m, std::optional<uint64_t> curr
     kernel_memory_warnings(m, warnings);
     std::vector<Write> out;
     std::optional<Write> limit, swap;
-    if (m.limit && *m.limit != 0) limit = Write{field(mem, "limit"), "memory.limit_in_bytes", std::to_string(*m.limit)};
+    if (m.limit && *m.limit != 0) limit = Write{field(mem_path, "limit"), "memory.limit_in_bytes", std::to_string(*m.limit)};
     if (m.swap && *m.swap != 0)
-        swap = Write{field(mem, "swap"), "memory.memsw.limit_in_bytes", std::to_string(*m.swap)};
+        swap = Write{field(mem_path, "swap"), "memory.memsw.limit_in_bytes", std::to_string(*m.swap)};
     else if (m.limit && *m.limit == -1)
         // Unlimited memory with swap unsaid means unlimited memory+swap (runc), where swap
         // accounting exists.
-        swap = Write{field(mem, "limit"), "memory.memsw.limit_in_bytes", "-1", true};
+        swap = Write{field(mem_path, "limit"), "memory.memsw.limit_in_bytes", "-1", true};
     // memsw must stay >= limit after each write: raising writes memsw first, lowering the limit first.
     bool swap_first = limit && swap && m.swap &&
                       (*m.swap == -1 || (current_limit && *current_limit < static_cast<uint64_t>(*m.swap)));
@@ -80,17 +80,17 @@ std::vector<Write> memory_v1(const spec::Memory& m, std::optional<uint64_t> curr
     if (limit) out.push_back(*limit);
     if (swap && !swap_first) out.push_back(*swap);
     if (m.reservation && *m.reservation != 0)
-        out.push_back({field(mem, "reservation"), "memory.soft_limit_in_bytes", std::to_string(*m.reservation)});
+        out.push_back({field(mem_path, "reservation"), "memory.soft_limit_in_bytes", std::to_string(*m.reservation)});
     if (m.swappiness) {
         if (*m.swappiness > 100)
-            throw Error("config.json: " + field(mem, "swappiness") + ": " + std::to_string(*m.swappiness) +
+            throw Error("config.json: " + field(mem_path, "swappiness") + ": " + std::to_string(*m.swappiness) +
                         " is out of range (0-100)");
-        out.push_back({field(mem, "swappiness"), "memory.swappiness", std::to_string(*m.swappiness)});
+        out.push_back({field(mem_path, "swappiness"), "memory.swappiness", std::to_string(*m.swappiness)});
     }
     if (m.disable_oom_killer && *m.disable_oom_killer)
-        out.push_back({field(mem, "disableOOMKiller"), "memory.oom_control", "1"});
+        out.push_back({field(mem_path, "disableOOMKiller"), "memory.oom_control", "1"});
     if (m.use_hierarchy)
-        out.push_back({field(mem, "useHierarchy"), "memory.use_hierarchy", *m.use_hierarchy ? "1" : "0"});
+        out.push_back({field(mem_path, "useHierarchy"), "memory.use_hierarchy", *m.use_hierarchy ? "1" : "0"});
     return out;
 }
 
@@ -109,29 +109,29 @@ std::vector<Write> memory_v2(const spec::Memory& m, std::vector<std::string>& wa
     if (m.swap) {
         int64_t swap = memory_swap_to_v2(*m.swap, limit);
         // swap == limit converts to 0, which is a limit here (no swap), not "unset".
-        if (swap != 0 || *m.swap > 0) out.push_back({field(mem, "swap"), "memory.swap.max", v2_value(swap)});
+        if (swap != 0 || *m.swap > 0) out.push_back({field(mem_path, "swap"), "memory.swap.max", v2_value(swap)});
     } else if (limit == -1) {
-        out.push_back({field(mem, "limit"), "memory.swap.max", "max", true});
+        out.push_back({field(mem_path, "limit"), "memory.swap.max", "max", true});
     }
-    if (limit != 0) out.push_back({field(mem, "limit"), "memory.max", v2_value(limit)});
+    if (limit != 0) out.push_back({field(mem_path, "limit"), "memory.max", v2_value(limit)});
     if (m.reservation && *m.reservation != 0)
-        out.push_back({field(mem, "reservation"), "memory.low", v2_value(*m.reservation)});
+        out.push_back({field(mem_path, "reservation"), "memory.low", v2_value(*m.reservation)});
     return out;
 }
 
 std::vector<Write> cpu_v1(const spec::Cpu& c)
 {
     std::vector<Write> out;
-    if (c.shares && *c.shares != 0) out.push_back({field(cpu, "shares"), "cpu.shares", std::to_string(*c.shares)});
+    if (c.shares && *c.shares != 0) out.push_back({field(cpu_path, "shares"), "cpu.shares", std::to_string(*c.shares)});
     // Period before quota: a new cgroup's quota is -1, so any period is accepted first.
-    if (c.period && *c.period != 0) out.push_back({field(cpu, "period"), "cpu.cfs_period_us", std::to_string(*c.period)});
-    if (c.quota && *c.quota != 0) out.push_back({field(cpu, "quota"), "cpu.cfs_quota_us", std::to_string(*c.quota)});
-    if (c.burst) out.push_back({field(cpu, "burst"), "cpu.cfs_burst_us", std::to_string(*c.burst)});
+    if (c.period && *c.period != 0) out.push_back({field(cpu_path, "period"), "cpu.cfs_period_us", std::to_string(*c.period)});
+    if (c.quota && *c.quota != 0) out.push_back({field(cpu_path, "quota"), "cpu.cfs_quota_us", std::to_string(*c.quota)});
+    if (c.burst) out.push_back({field(cpu_path, "burst"), "cpu.cfs_burst_us", std::to_string(*c.burst)});
     if (c.realtime_period && *c.realtime_period != 0)
-        out.push_back({field(cpu, "realtimePeriod"), "cpu.rt_period_us", std::to_string(*c.realtime_period)});
+        out.push_back({field(cpu_path, "realtimePeriod"), "cpu.rt_period_us", std::to_string(*c.realtime_period)});
     if (c.realtime_runtime && *c.realtime_runtime != 0)
-        out.push_back({field(cpu, "realtimeRuntime"), "cpu.rt_runtime_us", std::to_string(*c.realtime_runtime)});
-    if (c.idle) out.push_back({field(cpu, "idle"), "cpu.idle", std::to_string(*c.idle)});
+        out.push_back({field(cpu_path, "realtimeRuntime"), "cpu.rt_runtime_us", std::to_string(*c.realtime_runtime)});
+    if (c.idle) out.push_back({field(cpu_path, "idle"), "cpu.idle", std::to_string(*c.idle)});
     return out;
 }
 
@@ -139,28 +139,28 @@ std::vector<Write> cpu_v2(const spec::Cpu& c)
 {
     std::vector<Write> out;
     if ((c.realtime_period && *c.realtime_period != 0) || (c.realtime_runtime && *c.realtime_runtime != 0))
-        throw Error("config.json: " + field(cpu, c.realtime_runtime ? "realtimeRuntime" : "realtimePeriod") +
+        throw Error("config.json: " + field(cpu_path, c.realtime_runtime ? "realtimeRuntime" : "realtimePeriod") +
                     ": cgroup v2 has no realtime scheduling limits");
     if (uint64_t w = cpu_shares_to_weight(c.shares.value_or(0)))
-        out.push_back({field(cpu, "shares"), "cpu.weight", std::to_string(w)});
+        out.push_back({field(cpu_path, "shares"), "cpu.weight", std::to_string(w)});
     int64_t quota = c.quota.value_or(0);
     uint64_t period = c.period.value_or(0);
     if (quota != 0 || period != 0) {
         // "$QUOTA $PERIOD"; without a period the kernel keeps the current one.
         std::string v = quota > 0 ? std::to_string(quota) : "max";
         if (period != 0) v.append(" ").append(std::to_string(period));
-        out.push_back({field(cpu, quota != 0 ? "quota" : "period"), "cpu.max", v});
+        out.push_back({field(cpu_path, quota != 0 ? "quota" : "period"), "cpu.max", v});
     }
-    if (c.burst) out.push_back({field(cpu, "burst"), "cpu.max.burst", std::to_string(*c.burst)});
-    if (c.idle) out.push_back({field(cpu, "idle"), "cpu.idle", std::to_string(*c.idle)});
+    if (c.burst) out.push_back({field(cpu_path, "burst"), "cpu.max.burst", std::to_string(*c.burst)});
+    if (c.idle) out.push_back({field(cpu_path, "idle"), "cpu.idle", std::to_string(*c.idle)});
     return out;
 }
 
 std::vector<Write> cpuset_writes(const spec::Cpu& c)
 {
     std::vector<Write> out;
-    if (!c.cpus.empty()) out.push_back({field(cpu, "cpus"), "cpuset.cpus", c.cpus});
-    if (!c.mems.empty()) out.push_back({field(cpu, "mems"), "cpuset.mems", c.mems});
+    if (!c.cpus.empty()) out.push_back({field(cpu_path, "cpus"), "cpuset.cpus", c.cpus});
+    if (!c.mems.empty()) out.push_back({field(cpu_path, "mems"), "cpuset.mems", c.mems});
     return out;
 }
 
@@ -177,7 +177,7 @@ void check_memory_usage(const spec::Memory& m, uint64_t usage)
     // memory+swap too, as runc: memory.current (what is charged now) has to fit under it.
     for (auto [key, value] : {std::pair{"swap", m.swap.value_or(0)}, std::pair{"limit", m.limit.value_or(0)}}) {
         if (value <= 0 || static_cast<uint64_t>(value) > usage) continue;
-        throw Error("config.json: " + field(mem, key) + ": " + std::to_string(value) +
+        throw Error("config.json: " + field(mem_path, key) + ": " + std::to_string(value) +
                     " is not above the cgroup's current memory usage (" + std::to_string(usage) +
                     " bytes); refused as .linux.resources.memory.checkBeforeUpdate asks");
     }

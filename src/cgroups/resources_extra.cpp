@@ -13,14 +13,14 @@ namespace {
 
 constexpr std::string_view blkio = ".linux.resources.blockIO.";
 
-std::string field(std::string_view parent, std::string_view key) { return std::string(parent).append(key); }
+std::string blkio_field(std::string_view key) { return std::string(blkio).append(key); }
 
 std::string device(int64_t major, int64_t minor)
 {
     return std::to_string(major) + ":" + std::to_string(minor);
 }
 
-std::string element(std::string_view key, size_t i) { return field(blkio, key) + "[" + std::to_string(i) + "]"; }
+std::string element(std::string_view key, size_t i) { return blkio_field(key) + "[" + std::to_string(i) + "]"; }
 
 struct Throttle {
     const char* key;
@@ -41,7 +41,7 @@ void check_weight(std::string_view key, uint16_t w)
 {
     // The kernel takes 10-1000 (v1) and runc refuses the rest before writing.
     if (w != 0 && (w < 10 || w > 1000))
-        throw Error("config.json: " + field(blkio, key) + ": " + std::to_string(w) + " is out of range (10-1000)");
+        throw Error("config.json: " + blkio_field(key) + ": " + std::to_string(w) + " is out of range (10-1000)");
 }
 
 }  // namespace
@@ -59,11 +59,11 @@ std::vector<Write> blockio_v1(const spec::BlockIO& b, bool bfq)
     const std::string weight_file = bfq ? "blkio.bfq.weight" : "blkio.weight";
     if (b.weight && *b.weight != 0) {
         check_weight("weight", *b.weight);
-        out.push_back({field(blkio, "weight"), weight_file, std::to_string(*b.weight)});
+        out.push_back({blkio_field("weight"), weight_file, std::to_string(*b.weight)});
     }
     if (b.leaf_weight && *b.leaf_weight != 0) {
         check_weight("leafWeight", *b.leaf_weight);
-        out.push_back({field(blkio, "leafWeight"), "blkio.leaf_weight", std::to_string(*b.leaf_weight)});
+        out.push_back({blkio_field("leafWeight"), "blkio.leaf_weight", std::to_string(*b.leaf_weight)});
     }
     for (size_t i = 0; i < b.weight_device.size(); ++i) {
         const auto& d = b.weight_device[i];
@@ -86,12 +86,12 @@ std::vector<Write> blockio_v2(const spec::BlockIO& b, bool bfq, std::vector<std:
         check_weight("weight", *b.weight);
         // BFQ takes the v1 scale as it is; io.weight its own, converted as runc does.
         if (bfq)
-            out.push_back({field(blkio, "weight"), "io.bfq.weight", std::to_string(*b.weight)});
+            out.push_back({blkio_field("weight"), "io.bfq.weight", std::to_string(*b.weight)});
         else
-            out.push_back({field(blkio, "weight"), "io.weight", "default " + std::to_string(blkio_weight_to_io_weight(*b.weight))});
+            out.push_back({blkio_field("weight"), "io.weight", "default " + std::to_string(blkio_weight_to_io_weight(*b.weight))});
     }
     if (b.leaf_weight && *b.leaf_weight != 0)
-        warnings.push_back("config.json: " + field(blkio, "leafWeight") + ": cgroup v2 has no leaf weight; ignored");
+        warnings.push_back("config.json: " + blkio_field("leafWeight") + ": cgroup v2 has no leaf weight; ignored");
     for (size_t i = 0; i < b.weight_device.size(); ++i) {
         const auto& d = b.weight_device[i];
         if (!d.weight) continue;

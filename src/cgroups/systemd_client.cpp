@@ -55,7 +55,7 @@ void Client::run(const nlohmann::json& request) const
     // The request goes into the pipe before the helper exists: it is small (far below a
     // pipe's buffer), so this cannot block, and no SIGPIPE can come from a helper gone early.
     std::string body = request.dump();
-    if (!write_all(in.write.get(), body.data(), body.size())) throw_errno("write request to " + helper_);
+    if (!berth::write_all(in.write.get(), body.data(), body.size())) throw_errno("write request to " + helper_);
     in.write.reset();
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);

@@ -33,7 +33,7 @@ bool valid_unit_chars(std::string_view s)
     });
 }
 
-std::string field(std::string_view group, std::string_view key)
+std::string resource_field(std::string_view group, std::string_view key)
 {
     return std::string(".linux.resources.").append(group).append(".").append(key);
 }
@@ -44,7 +44,7 @@ Property t(std::string name, uint64_t v) { return {std::move(name), "t", v}; }
 uint64_t limit_value(int64_t v, std::string_view group, std::string_view key)
 {
     if (v == -1) return infinity;
-    if (v < 0) throw Error("config.json: " + field(group, key) + ": invalid value " + std::to_string(v));
+    if (v < 0) throw Error("config.json: " + resource_field(group, key) + ": invalid value " + std::to_string(v));
     return static_cast<uint64_t>(v);
 }
 
@@ -99,7 +99,7 @@ void add_cpu(const spec::Cpu& c, Flavour flavour, Translated& out)
     }
     const int64_t quota = c.quota.value_or(0);
     const uint64_t period = c.period.value_or(0);
-    if (quota < -1) throw Error("config.json: " + field("cpu", "quota") + ": invalid value " + std::to_string(quota));
+    if (quota < -1) throw Error("config.json: " + resource_field("cpu", "quota") + ": invalid value " + std::to_string(quota));
     if (period != 0) out.properties.push_back(t("CPUQuotaPeriodUSec", period));
     if (quota != 0 || period != 0) out.properties.push_back(t("CPUQuotaPerSecUSec", quota_per_sec(quota, period)));
     rest.quota.reset();
@@ -107,11 +107,11 @@ void add_cpu(const spec::Cpu& c, Flavour flavour, Translated& out)
     // systemd manages cpuset only on cgroup v2.
     if (flavour == Flavour::v2) {
         if (!c.cpus.empty()) {
-            out.properties.push_back({"AllowedCPUs", "ay", cpu_mask(c.cpus, field("cpu", "cpus"))});
+            out.properties.push_back({"AllowedCPUs", "ay", cpu_mask(c.cpus, resource_field("cpu", "cpus"))});
             rest.cpus.clear();
         }
         if (!c.mems.empty()) {
-            out.properties.push_back({"AllowedMemoryNodes", "ay", cpu_mask(c.mems, field("cpu", "mems"))});
+            out.properties.push_back({"AllowedMemoryNodes", "ay", cpu_mask(c.mems, resource_field("cpu", "mems"))});
             rest.mems.clear();
         }
     }

@@ -3,8 +3,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cerrno>
+#include <charconv>
 #include <cstring>
+
+#include "berth/util/fd.hpp"
 
 #include "berth/linux/process_setup.hpp"
 #include "berth/spec/defaults.hpp"
@@ -63,6 +68,35 @@ bool prepare_fds_for_exec(int preserve_fds, Failure& f)
         if (::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0) return f.set(errno, "preserved fd %d", fd);
     }
     return true;
+}
+
+std::vector<int> inherited_fds(int first)
+{
+    std::vector<int> out;
+    Fd dir(::open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) return out;  // no /proc: nothing to go by, and nothing worse than before
+    alignas(struct dirent64) char buf[4096];
+    for (;;) {
+        ssize_t n = ::getdents64(dir.get(), buf, sizeof buf);
+        if (n <= 0) break;
+        for (ssize_t off = 0; off < n;) {
+            // glibc's dirent64 has the kernel's record layout.
+            const auto* d = reinterpret_cast<const struct dirent64*>(buf + off);
+            off += d->d_reclen;
+            int fd = -1;
+            const char* name = d->d_name;
+            auto [end, ec] = std::from_chars(name, name + std::strlen(name), fd);
+            if (ec != std::errc() || *end || fd < first || fd == dir.get()) continue;
+            int flags = ::fcntl(fd, F_GETFD);
+            if (flags >= 0 && !(flags & FD_CLOEXEC)) out.push_back(fd);
+        }
+    }
+    return out;
+}
+
+void close_fds(const std::vector<int>& fds) noexcept
+{
+    for (int fd : fds) ::close(fd);
 }
 
 }  // namespace berth::os

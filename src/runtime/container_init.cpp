@@ -14,6 +14,7 @@
 
 #include <cerrno>
 
+#include "berth/linux/process_setup.hpp"
 #include "berth/linux/syscalls.hpp"
 #include "berth/linux/sysctl.hpp"
 #include "berth/runtime/hook_exec.hpp"
@@ -214,6 +215,7 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
 void run_container_init(ContainerPlan& container, const ProcessPlan& process, const StartGate& gate) noexcept
 {
     Failure f;
+    os::close_fds(container.inherited_fds);
     // Until execve this process is berth's image; while it is not dumpable, processes already
     // in a namespace it joins cannot open it through /proc/<pid>/exe (SECURITY.md #1). The
     // kernel makes the container's program dumpable again at execve.

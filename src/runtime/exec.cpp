@@ -124,12 +124,6 @@ Prepared prepare(const Context& ctx, const ExecOptions& o, const spec::Config& c
     return out;
 }
 
-void check_preserved_fds(int n)
-{
-    for (int fd = 3; fd < 3 + n; ++fd)
-        if (::fcntl(fd, F_GETFD) < 0) throw Error("--preserve-fds " + std::to_string(n) + ": fd " + std::to_string(fd) + " is not open");
-}
-
 }  // namespace
 
 int exec_in_container(const Context& ctx, const ExecOptions& o)

@@ -18,6 +18,7 @@
 #include "berth/cgroups/resources.hpp"
 #include "berth/linux/id_maps.hpp"
 #include "berth/linux/netdev.hpp"
+#include "berth/linux/process_setup.hpp"
 #include "berth/linux/self_exe.hpp"
 #include "berth/linux/syscalls.hpp"
 #include "berth/runtime/cgroup_claim.hpp"
@@ -78,12 +79,6 @@ void set_env_entry(std::vector<std::string>& env, const std::string& entry)
             return;
         }
     env.push_back(entry);
-}
-
-void check_preserved_fds(int n)
-{
-    for (int fd = 3; fd < 3 + n; ++fd)
-        if (::fcntl(fd, F_GETFD) < 0) throw Error("--preserve-fds " + std::to_string(n) + ": fd " + std::to_string(fd) + " is not open");
 }
 
 std::string joined(const std::vector<std::string>& words)
@@ -341,6 +336,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         cgroup_dir = open_or_throw(in.hierarchies.front().host_path, O_PATH | O_DIRECTORY);
     cp.cgroup_at_clone = cgroup_dir || in.hierarchies.empty();
     uint64_t clone_flags = cp.two_stage ? 0 : (cp.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWCGROUP));
+    cp.inherited_fds = os::inherited_fds(3 + in.preserve_fds);
     pid_t pid = os::clone_process(clone_flags, cgroup_dir.get());
     if (pid < 0) throw_errno("clone container init");
     if (pid == 0) {

@@ -183,4 +183,10 @@ std::string home_from_passwd(const std::string& text, uid_t uid)
     return "/";
 }
 
+void check_preserved_fds(int n)
+{
+    for (int fd = 3; fd < 3 + n; ++fd)
+        if (::fcntl(fd, F_GETFD) < 0) throw Error("--preserve-fds " + std::to_string(n) + ": fd " + std::to_string(fd) + " is not open");
+}
+
 }  // namespace berth::runtime

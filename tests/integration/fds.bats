@@ -51,3 +51,30 @@ load helpers
 	[ "$status" -eq 0 ] || fail "$stderr"
 	[ "$output" = $'0\n1\n2\nunset' ] || fail "$output"
 }
+
+@test "fds: a created container's init holds none of the caller's fds until start" {
+	# berth's init is a clone of berth: without closing them it would keep what the caller
+	# left open (here fd 7, like a caller's lock) until `start`, perhaps for ever.
+	echo kept >"$TESTDIR/fd3"
+	exec 7>"$TESTDIR/held"
+	id="$(new_id)"
+	set_cmd 'ls /proc/$$/fd; cat <&3'
+	rt create --preserve-fds 1 --bundle "$BUNDLE" "$id" \
+		</dev/null >"$TESTDIR/$id.out" 2>"$TESTDIR/$id.err" 3<"$TESTDIR/fd3"
+	status=$?
+	exec 7>&-
+	[ "$status" -eq 0 ] || fail "create: $(ctr_err "$id")"
+	pid="$(pid_of "$id")"
+	held=
+	for f in /proc/"$pid"/fd/*; do
+		t="$(readlink "$f")" || continue
+		[[ "$t" == "$TESTDIR/held" ]] && held="$f"
+		[[ "$t" == "$TESTDIR/fd3" ]] && kept="$f"
+	done
+	[ -z "$held" ] || fail "the created init still holds the caller's fd: $held"
+	[ "${kept:-}" = "/proc/$pid/fd/3" ] || fail "the preserved fd 3 is gone before start (${kept:-none})"
+	rt start "$id"
+	wait_status "$id" stopped
+	[ "$(ctr_out "$id")" = $'0\n1\n2\n3\nkept' ] || fail "$(ctr_out "$id")"
+	rt delete "$id"
+}

@@ -48,7 +48,7 @@ mapfile -t files < <(find "$here" -maxdepth 1 -name '*.bats' | LC_ALL=C sort)
 
 tap="$(mktemp)"
 trap 'rm -f "$tap"' EXIT
-bats --tap --print-output-on-failure "$@" "${files[@]}" </dev/null | tee "$tap"
+bats --tap --timing --print-output-on-failure "$@" "${files[@]}" </dev/null | tee "$tap"
 bats_rc=${PIPESTATUS[0]}
 
 # The default cgroupsPath puts containers under /berth/<id>; once the suite's containers are

@@ -57,7 +57,7 @@ std::vector<std::string> names(const CgroupLayout& l)
     return out;
 }
 
-std::string error_of(std::string_view path, std::string_view id = "c1")
+std::string path_error(std::string_view path, std::string_view id = "c1")
 {
     try {
         parse_cgroups_path(path, id);
@@ -183,17 +183,17 @@ TEST_CASE("cgroupsPath resolution", "[cgroups]")
         CHECK(p.relative == r.relative);
     }
 
-    CHECK(error_of("system.slice:berth:c1") ==
+    CHECK(path_error("system.slice:berth:c1") ==
           "cgroupsPath \"system.slice:berth:c1\" is in systemd form (slice:prefix:name): use the systemd cgroup "
           "driver (--systemd-cgroup), or a path with cgroupfs");
-    CHECK(error_of("/a/../b") == "cgroupsPath \"/a/../b\" must not contain \"..\"");
-    CHECK(error_of("..") == "cgroupsPath \"..\" must not contain \"..\"");
-    CHECK(error_of(std::string_view("/a\0b", 4)) == "cgroupsPath \"/a\\u0000b\" contains a NUL byte");
-    CHECK(error_of("/") == "cgroupsPath \"/\" names the root cgroup");
-    CHECK(error_of(".") == "cgroupsPath \".\" names berth's own cgroup");
-    CHECK(error_of("", "../x") == "container id \"../x\" cannot be used as a cgroup name");
-    CHECK(error_of("", "") == "container id \"\" cannot be used as a cgroup name");
-    CHECK(error_of("/a..b/c..") == "");  // ".." only matters as a whole component
+    CHECK(path_error("/a/../b") == "cgroupsPath \"/a/../b\" must not contain \"..\"");
+    CHECK(path_error("..") == "cgroupsPath \"..\" must not contain \"..\"");
+    CHECK(path_error(std::string_view("/a\0b", 4)) == "cgroupsPath \"/a\\u0000b\" contains a NUL byte");
+    CHECK(path_error("/") == "cgroupsPath \"/\" names the root cgroup");
+    CHECK(path_error(".") == "cgroupsPath \".\" names berth's own cgroup");
+    CHECK(path_error("", "../x") == "container id \"../x\" cannot be used as a cgroup name");
+    CHECK(path_error("", "") == "container id \"\" cannot be used as a cgroup name");
+    CHECK(path_error("/a..b/c..") == "");  // ".." only matters as a whole component
 
     CgroupPath abs{"/a/b", false};
     CgroupPath rel{"a/b", true};

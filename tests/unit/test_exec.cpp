@@ -20,7 +20,7 @@ spec::Process container_process()
                                "config.json");
 }
 
-std::string error_of(const ExecOptions& o, const std::optional<std::string>& file = std::nullopt)
+std::string exec_error(const ExecOptions& o, const std::optional<std::string>& file = std::nullopt)
 {
     try {
         exec_process(o, container_process(), file);
@@ -80,19 +80,19 @@ TEST_CASE("exec: --user is numeric, uid[:gid], and nothing else", "[exec]")
 TEST_CASE("exec: errors name the flag", "[exec]")
 {
     ExecOptions o;
-    CHECK_THAT(error_of(o), Catch::Contains("no command given"));
+    CHECK_THAT(exec_error(o), Catch::Contains("no command given"));
     o.args = {"true"};
     o.env = {"NOEQUALS"};
-    CHECK_THAT(error_of(o), Catch::Contains("--env \"NOEQUALS\""));
+    CHECK_THAT(exec_error(o), Catch::Contains("--env \"NOEQUALS\""));
     o.env.clear();
     o.caps = {"CAP_NOT_A_CAP"};
-    CHECK_THAT(error_of(o), Catch::Contains("--cap \"CAP_NOT_A_CAP\": unknown capability"));
+    CHECK_THAT(exec_error(o), Catch::Contains("--cap \"CAP_NOT_A_CAP\": unknown capability"));
     o.caps.clear();
     o.additional_gids = {"wheel"};
-    CHECK_THAT(error_of(o), Catch::Contains("--additional-gids \"wheel\""));
+    CHECK_THAT(exec_error(o), Catch::Contains("--additional-gids \"wheel\""));
     o.additional_gids.clear();
     o.cwd = "relative";
-    CHECK_THAT(error_of(o), Catch::Contains("config.json: .process.cwd"));
+    CHECK_THAT(exec_error(o), Catch::Contains("config.json: .process.cwd"));
 }
 
 TEST_CASE("exec: --process is the whole process; flags that would change it are refused", "[exec]")
@@ -107,16 +107,16 @@ TEST_CASE("exec: --process is the whole process; flags that would change it are 
     CHECK(ep.source.file == "/run/p.json");
     CHECK(ep.source.path.empty());
     o.tty = true;  // conmon's --tty with a file that asks for a terminal
-    CHECK(error_of(o, file) == "no error");
-    CHECK_THAT(error_of(o, std::string(R"({"args": ["sh"], "cwd": "/"})")), Catch::Contains("terminal: false"));
+    CHECK(exec_error(o, file) == "no error");
+    CHECK_THAT(exec_error(o, std::string(R"({"args": ["sh"], "cwd": "/"})")), Catch::Contains("terminal: false"));
     o.tty = false;
     o.cwd = "/tmp";
-    CHECK_THAT(error_of(o, file), Catch::Contains("--cwd cannot be combined with --process"));
+    CHECK_THAT(exec_error(o, file), Catch::Contains("--cwd cannot be combined with --process"));
     o.cwd.clear();
     o.args = {"ls"};
-    CHECK_THAT(error_of(o, file), Catch::Contains("command after the container id"));
+    CHECK_THAT(exec_error(o, file), Catch::Contains("command after the container id"));
     o.args.clear();
-    CHECK_THAT(error_of(o, std::string(R"({"args": "sh", "cwd": "/"})")), Catch::Contains("/run/p.json: .args"));
+    CHECK_THAT(exec_error(o, std::string(R"({"args": "sh", "cwd": "/"})")), Catch::Contains("/run/p.json: .args"));
 }
 
 TEST_CASE("exec: the command's own flags are never berth's", "[exec][args]")

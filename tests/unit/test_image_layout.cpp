@@ -8,22 +8,12 @@
 #include "berth/image/media_types.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "support.hpp"
 
 using namespace berth::image;
 using nlohmann::json;
 
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir()
-    {
-        char tmpl[] = "/tmp/berth-image-test-XXXXXX";
-        if (!::mkdtemp(tmpl)) throw berth::Error("mkdtemp");
-        path = tmpl;
-    }
-    ~TempDir() { berth::remove_tree(path); }
-};
 
 json descriptor(const std::string& digest)
 {
@@ -58,7 +48,7 @@ TEST_CASE("parse_layout_ref splits tag and digest", "[image][layout]")
 
 TEST_CASE("layout creation, blobs and index updates", "[image][layout]")
 {
-    TempDir t;
+    berth::test::TempDir t{"berth-image-test"};
     std::string dir = t.path + "/img";
     CHECK_THROWS_WITH(Layout::open(dir), Catch::Contains("image layout " + dir));
     Layout l = Layout::open_or_create(dir);
@@ -102,7 +92,7 @@ TEST_CASE("layout creation, blobs and index updates", "[image][layout]")
 
 TEST_CASE("blob writer verifies digest and size", "[image][layout]")
 {
-    TempDir t;
+    berth::test::TempDir t{"berth-image-test"};
     Layout l = Layout::open_or_create(t.path);
     std::string d = "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";  // "abc"
     {

@@ -27,7 +27,7 @@ struct TempRoot {
     std::string at(const std::string& rel) const { return path + "/" + rel; }
 };
 
-bool is_dir(const std::string& p)
+bool is_directory(const std::string& p)
 {
     struct stat st;
     return ::lstat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -53,7 +53,7 @@ TEST_CASE("create_in_root: an absolute symlink pointing out is followed inside t
     berth::Fd fd(berth::os::create_in_root(r.fd.get(), "/etc/x", berth::os::Kind::directory, 0755, f));
     REQUIRE(fd);
     CHECK_FALSE(berth::path_exists(host));  // nothing on the host
-    CHECK(is_dir(r.at(host.substr(1))));    // created inside the root instead
+    CHECK(is_directory(r.at(host.substr(1))));    // created inside the root instead
 }
 
 TEST_CASE("create_in_root: a relative symlink climbing out is clamped to the root", "[in_root]")
@@ -74,7 +74,7 @@ TEST_CASE("create_in_root: missing parents are made, the last as a file", "[in_r
     berth::Failure f;
     berth::Fd fd(berth::os::create_in_root(r.fd.get(), "/x/y/z", berth::os::Kind::file, 0644, f));
     REQUIRE(fd);
-    CHECK(is_dir(r.at("x/y")));
+    CHECK(is_directory(r.at("x/y")));
     CHECK(is_reg(r.at("x/y/z")));
 }
 

@@ -182,11 +182,11 @@ TEST_CASE("log: note() writes to a text log file only, never to the stream", "[l
     CHECK(err.text().empty());
 
     // Nothing in a JSON log (one error object only), nothing without a log file.
-    TempPath json;
+    TempPath json_log;
     Logger jlog(err.fd());
-    jlog.open(json.path(), LogFormat::json, false);
+    jlog.open(json_log.path(), LogFormat::json, false);
     jlog.note("for the record");
-    CHECK(json.text().empty());
+    CHECK(json_log.text().empty());
     Logger bare(err.fd());
     bare.note("for the record");
     CHECK(err.text().empty());

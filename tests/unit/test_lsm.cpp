@@ -3,22 +3,15 @@
 
 #include "berth/runtime/lsm_plan.hpp"
 #include "berth/util/error.hpp"
+#include "support.hpp"
 
 using namespace berth;
 using runtime::apply_mount_label;
 using runtime::plan_exec_label;
 
-namespace {
+using berth::test::error_of;
 
-std::string error_of(const std::function<void()>& fn)
-{
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "no error";
-}
+namespace {
 
 os::MountStep fs_mount(const std::string& fstype, const std::string& dest)
 {

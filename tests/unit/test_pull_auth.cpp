@@ -50,27 +50,27 @@ TEST_CASE("credentials from auth files", "[pull][auth]")
     CHECK((c.username == "u" && c.password == "p:q"));
     CHECK(parse_creds("u").password.empty());
 
-    std::string json = R"({"auths": {
+    std::string config = R"({"auths": {
         "127.0.0.1:5000": {"auth": "dXNlcjpwYXNz"},
         "127.0.0.1:5000/team": {"auth": "dGVhbTpzZWNyZXQ="},
         "https://index.docker.io/v1/": {"auth": "aHViOmh1YnBhc3M="},
         "http://other:1234/v2/": {"username": "o", "password": "op"},
         "bad:1": {"auth": "bm9jb2xvbg=="}
     }})";
-    auto r = credentials_from_auth_json(json, "127.0.0.1:5000", "x/y");
+    auto r = credentials_from_auth_json(config, "127.0.0.1:5000", "x/y");
     REQUIRE(r);
     CHECK((r->username == "user" && r->password == "pass"));
-    r = credentials_from_auth_json(json, "127.0.0.1:5000", "team/app");
+    r = credentials_from_auth_json(config, "127.0.0.1:5000", "team/app");
     REQUIRE(r);
     CHECK(r->username == "team");
-    r = credentials_from_auth_json(json, "docker.io", "library/busybox");
+    r = credentials_from_auth_json(config, "docker.io", "library/busybox");
     REQUIRE(r);
     CHECK(r->username == "hub");
-    r = credentials_from_auth_json(json, "other:1234", "a");
+    r = credentials_from_auth_json(config, "other:1234", "a");
     REQUIRE(r);
     CHECK((r->username == "o" && r->password == "op"));
-    CHECK_FALSE(credentials_from_auth_json(json, "nowhere:1", "a"));
-    CHECK_THROWS_WITH(credentials_from_auth_json(json, "bad:1", "a"), Catch::Contains("not base64 of user:password"));
+    CHECK_FALSE(credentials_from_auth_json(config, "nowhere:1", "a"));
+    CHECK_THROWS_WITH(credentials_from_auth_json(config, "bad:1", "a"), Catch::Contains("not base64 of user:password"));
     CHECK_FALSE(credentials_from_auth_json("{}", "r", "a"));
     CHECK_THROWS(credentials_from_auth_json("[", "r", "a"));
 

@@ -9,10 +9,13 @@
 #include "berth/cgroups/backends.hpp"
 #include "berth/cgroups/resources.hpp"
 #include "berth/util/error.hpp"
+#include "support.hpp"
 #include "berth/util/file.hpp"
 
 using namespace berth;
 using namespace berth::cgroups;
+
+using berth::test::error_of;
 
 namespace {
 
@@ -36,16 +39,6 @@ struct FakeTree {
     }
     std::string read(const std::string& path) const { return read_file(path); }
 };
-
-std::string error_of(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 // Field paths; built with append, as GCC 12 misreads operator+ here (-Wrestrict at -O3).
 [[gnu::noinline]] std::string mf(const char* key) { return std::string(".linux.resources.memory.").append(key); }

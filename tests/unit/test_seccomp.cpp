@@ -30,13 +30,14 @@
 #include "berth/spec/parse.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "support.hpp"
 
 using namespace berth;
 using nlohmann::json;
 
 namespace {
 
-json config_json(const json& seccomp)
+json seccomp_config(const json& seccomp)
 {
     json j = json::parse(R"({
         "ociVersion": "1.2.0",
@@ -48,12 +49,12 @@ json config_json(const json& seccomp)
     return j;
 }
 
-spec::Seccomp profile(const json& seccomp) { return *spec::parse_config(config_json(seccomp).dump()).linux->seccomp; }
+spec::Seccomp profile(const json& seccomp) { return *spec::parse_config(seccomp_config(seccomp).dump()).linux->seccomp; }
 
-std::string error_of(const json& seccomp)
+std::string seccomp_error(const json& seccomp)
 {
     try {
-        spec::parse_config(config_json(seccomp).dump());
+        spec::parse_config(seccomp_config(seccomp).dump());
     } catch (const Error& e) {
         return e.what();
     }
@@ -117,16 +118,6 @@ json arg(int index, const char* op, uint64_t value, uint64_t value_two = 0)
     return {{"index", index}, {"op", op}, {"value", value}, {"valueTwo", value_two}};
 }
 
-struct TempDir {
-    std::string path;
-    TempDir()
-    {
-        char tmpl[] = "/tmp/berth-seccomp-XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { remove_tree(path); }
-};
-
 }  // namespace
 
 TEST_CASE("seccomp: runtime-spec names", "[seccomp]")
@@ -156,7 +147,7 @@ TEST_CASE("seccomp: unknown names and bad values fail with their JSON path", "[s
     auto with = [&](const std::function<void(json&)>& edit) {
         json s = base;
         edit(s);
-        return error_of(s);
+        return seccomp_error(s);
     };
     CHECK(with([](json&) {}) == "<no error>");
     CHECK(with([](json& s) { s["syscalls"][3]["action"] = "X"; }) ==
@@ -386,7 +377,7 @@ TEST_CASE("seccomp: the plan decides when the filter goes in", "[seccomp]")
 
 TEST_CASE("seccomp: compiled filters are cached and checked before use", "[seccomp]")
 {
-    TempDir tmp;
+    test::TempDir tmp{"berth-seccomp"};
     std::string dir = tmp.path + "/~seccomp";
     json j = {{"defaultAction", "SCMP_ACT_ERRNO"},
               {"architectures", {"SCMP_ARCH_X86_64"}},
@@ -480,7 +471,7 @@ TEST_CASE("seccomp: the listener gets the container process state and the fd", "
     st.metadata.clear();
     CHECK_FALSE(json::parse(runtime::container_process_state_json(st)).contains("metadata"));
 
-    TempDir tmp;
+    test::TempDir tmp{"berth-seccomp"};
     std::string path = tmp.path + "/listener.sock";
     Fd server(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     struct sockaddr_un addr {};

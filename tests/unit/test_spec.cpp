@@ -39,7 +39,7 @@ json minimal()
     })");
 }
 
-std::string error_of(std::string_view text, std::string_view source = "config.json")
+std::string parse_error(std::string_view text, std::string_view source = "config.json")
 {
     try {
         spec::parse_config(text, source);
@@ -49,7 +49,7 @@ std::string error_of(std::string_view text, std::string_view source = "config.js
     return "<no error>";
 }
 
-std::string error_of_json(const json& j) { return error_of(j.dump()); }
+std::string parse_error_json(const json& j) { return parse_error(j.dump()); }
 
 json with(const std::function<void(json&)>& mutate)
 {
@@ -379,17 +379,17 @@ TEST_CASE("spec: bad configs name the JSON path", "[spec]")
     };
     for (const auto& bc : cases) {
         INFO(bc.name);
-        CHECK(error_of_json(with(bc.mutate)) == bc.message);
+        CHECK(parse_error_json(with(bc.mutate)) == bc.message);
     }
 }
 
 TEST_CASE("spec: JSON syntax errors", "[spec]")
 {
-    std::string msg = error_of(R"({"ociVersion": )");
+    std::string msg = parse_error(R"({"ociVersion": )");
     CHECK(msg.starts_with("config.json: invalid JSON: "));
     CHECK(msg.find("syntax error") != std::string::npos);
     CHECK(msg.find("[json.exception") == std::string::npos);
-    CHECK(error_of("", "my.json").starts_with("my.json: invalid JSON: "));
+    CHECK(parse_error("", "my.json").starts_with("my.json: invalid JSON: "));
 }
 
 TEST_CASE("spec: integers beyond 64 bits are range errors", "[spec]")
@@ -398,7 +398,7 @@ TEST_CASE("spec: integers beyond 64 bits are range errors", "[spec]")
     auto pos = text.find("\"uid\":0");
     REQUIRE(pos != std::string::npos);
     text.replace(pos, 7, "\"uid\":100000000000000000000000000000");
-    std::string msg = error_of(text);
+    std::string msg = parse_error(text);
     CHECK(msg.starts_with("config.json: .process.user.uid: value "));
     CHECK(msg.ends_with(" out of range (0..4294967295)"));
 }
@@ -618,18 +618,18 @@ TEST_CASE("spec: a NUL byte inside any string is an error at its JSON path", "[s
 {
     using namespace std::string_literals;
     std::string nul = "a\0b"s;
-    CHECK(error_of_json(with([&](json& j) { j["process"]["args"][0] = "sh" + nul; })) ==
+    CHECK(parse_error_json(with([&](json& j) { j["process"]["args"][0] = "sh" + nul; })) ==
           "config.json: .process.args[0]: string contains a NUL byte");
-    CHECK(error_of_json(with([&](json& j) { j["process"]["env"] = {"A=" + nul}; })) ==
+    CHECK(parse_error_json(with([&](json& j) { j["process"]["env"] = {"A=" + nul}; })) ==
           "config.json: .process.env[0]: string contains a NUL byte");
-    CHECK(error_of_json(with([&](json& j) { j["mounts"][0]["destination"] = "/pr" + nul; })) ==
+    CHECK(parse_error_json(with([&](json& j) { j["mounts"][0]["destination"] = "/pr" + nul; })) ==
           "config.json: .mounts[0].destination: string contains a NUL byte");
-    CHECK(error_of_json(with([&](json& j) { j["mounts"][0]["source"] = nul; })) ==
+    CHECK(parse_error_json(with([&](json& j) { j["mounts"][0]["source"] = nul; })) ==
           "config.json: .mounts[0].source: string contains a NUL byte");
-    CHECK(error_of_json(with([&](json& j) { j["hostname"] = "h" + nul; })) ==
+    CHECK(parse_error_json(with([&](json& j) { j["hostname"] = "h" + nul; })) ==
           "config.json: .hostname: string contains a NUL byte");
-    CHECK(error_of_json(with([&](json& j) { j["root"]["path"] = "rootfs" + nul; })) ==
+    CHECK(parse_error_json(with([&](json& j) { j["root"]["path"] = "rootfs" + nul; })) ==
           "config.json: .root.path: string contains a NUL byte");
-    CHECK_THAT(error_of_json(with([&](json& j) { j["annotations"] = {{"k" + nul, "v"}}; })),
+    CHECK_THAT(parse_error_json(with([&](json& j) { j["annotations"] = {{"k" + nul, "v"}}; })),
                Catch::Contains("config.json: .annotations[") && Catch::Contains("key contains a NUL byte"));
 }

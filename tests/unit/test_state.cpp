@@ -18,28 +18,17 @@
 
 #include "berth/state/state.hpp"
 #include "berth/util/error.hpp"
+#include "support.hpp"
 #include "berth/util/file.hpp"
 
 using namespace berth;
 using namespace berth::state;
 
+using berth::test::error_of;
+
 namespace {
 
 // A fresh directory under $TMPDIR, removed with everything in it.
-struct TempRoot {
-    std::string path;
-    TempRoot()
-    {
-        const char* base = std::getenv("TMPDIR");
-        std::string tmpl = std::string(base && *base ? base : "/tmp") + "/berth-state-test.XXXXXX";
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempRoot() { remove_tree(path); }
-    TempRoot(const TempRoot&) = delete;
-    TempRoot& operator=(const TempRoot&) = delete;
-};
-
 // A stat line shaped like the kernel's, with the given comm, state and start time.
 std::string stat_line(const std::string& comm, char state, uint64_t start)
 {
@@ -64,16 +53,6 @@ Record sample_record(const std::string& id)
     r.own_pid_namespace = false;
     r.cgroup = nlohmann::json{{"path", "/sys/fs/cgroup/berth/" + id}, {"v2", true}};
     return r;
-}
-
-std::string error_of(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "<no error>";
 }
 
 // Waits up to timeout_ms for one byte on fd; '\0' on timeout.
@@ -379,7 +358,7 @@ TEST_CASE("now_rfc3339 is UTC with nanoseconds", "[state][record]")
 
 TEST_CASE("store: create, open, write, read, list, remove", "[state][store]")
 {
-    TempRoot tmp;
+    test::TempDir tmp{"berth-state-test"};
     const std::string root = tmp.path + "/deep/run/berth";
     Store store(root);
     CHECK(store.root() == root);
@@ -489,7 +468,7 @@ TEST_CASE("store: create, open, write, read, list, remove", "[state][store]")
 
 TEST_CASE("store: debris of a create killed before its rename is removed once its creator is gone", "[state][store]")
 {
-    TempRoot tmp;
+    test::TempDir tmp{"berth-state-test"};
     const std::string root = tmp.path + "/root";
     Store store(root);
     store.create("kept").write(sample_record("kept"));
@@ -527,7 +506,7 @@ TEST_CASE("store: debris of a create killed before its rename is removed once it
 
 TEST_CASE("store: the container lock excludes other processes", "[state][store][lock]")
 {
-    TempRoot tmp;
+    test::TempDir tmp{"berth-state-test"};
     const std::string root = tmp.path + "/root";
     Store store(root);
 

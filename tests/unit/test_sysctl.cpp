@@ -24,7 +24,7 @@ using nlohmann::json;
 
 namespace {
 
-json config_json(const json& sysctl)
+json sysctl_config(const json& sysctl)
 {
     json j = json::parse(R"({
         "ociVersion": "1.2.0",
@@ -36,7 +36,7 @@ json config_json(const json& sysctl)
     return j;
 }
 
-std::string error_of(const json& j)
+std::string sysctl_error(const json& j)
 {
     try {
         spec::parse_config(j.dump());
@@ -78,23 +78,23 @@ TEST_CASE("sysctl: the namespace a key lives in", "[sysctl]")
 
 TEST_CASE("sysctl: validation refuses what the container does not own", "[sysctl]")
 {
-    CHECK(error_of(config_json({{"net.ipv4.ip_forward", "1"}, {"kernel.shmmax", "100"}, {"kernel.domainname", "d"}})) ==
+    CHECK(sysctl_error(sysctl_config({{"net.ipv4.ip_forward", "1"}, {"kernel.shmmax", "100"}, {"kernel.domainname", "d"}})) ==
           "<no error>");
-    CHECK(error_of(config_json({{"net/../kernel/core_pattern", "x"}})) ==
+    CHECK(sysctl_error(sysctl_config({{"net/../kernel/core_pattern", "x"}})) ==
           "config.json: .linux.sysctl[\"net/../kernel/core_pattern\"]: invalid sysctl name "
           "\"net/../kernel/core_pattern\": empty, \".\" or \"..\" component");
-    CHECK(error_of(config_json({{"kernel.panic", "1"}})) ==
+    CHECK(sysctl_error(sysctl_config({{"kernel.panic", "1"}})) ==
           "config.json: .linux.sysctl[\"kernel.panic\"]: sysctl \"kernel.panic\" is not in a separate kernel namespace");
-    CHECK(error_of(config_json({{"kernel.hostname", "h"}})) ==
+    CHECK(sysctl_error(sysctl_config({{"kernel.hostname", "h"}})) ==
           "config.json: .linux.sysctl[\"kernel.hostname\"]: sysctl \"kernel.hostname\" is not allowed as it conflicts "
           "with the OCI \"hostname\" field");
-    json no_ipc = config_json({{"kernel.shmmax", "100"}});
+    json no_ipc = sysctl_config({{"kernel.shmmax", "100"}});
     no_ipc["linux"]["namespaces"].erase(2);
-    CHECK(error_of(no_ipc) ==
+    CHECK(sysctl_error(no_ipc) ==
           "config.json: .linux.sysctl[\"kernel.shmmax\"]: sysctl \"kernel.shmmax\" is not allowed in the host's IPC namespace");
-    json no_uts = config_json({{"kernel.domainname", "d"}});
+    json no_uts = sysctl_config({{"kernel.domainname", "d"}});
     no_uts["linux"]["namespaces"].erase(3);
-    CHECK(error_of(no_uts) ==
+    CHECK(sysctl_error(no_uts) ==
           "config.json: .linux.sysctl[\"kernel.domainname\"]: sysctl \"kernel.domainname\" is not in a separate kernel namespace");
 }
 
@@ -108,14 +108,14 @@ TEST_CASE("sysctl: the plan keeps the writes and refuses the host's namespace jo
     in.bundle = dir;
     in.rootfs = dir + "/rootfs";
     Logger log;
-    auto plan = runtime::build_plan(spec::parse_config(config_json({{"net.ipv4.ip_forward", "1"}, {"kernel/shmmax", "100"}}).dump()),
+    auto plan = runtime::build_plan(spec::parse_config(sysctl_config({{"net.ipv4.ip_forward", "1"}, {"kernel/shmmax", "100"}}).dump()),
                                     in, log);
     REQUIRE(plan.container.sysctls.size() == 2);
     CHECK(plan.container.sysctls[0].key == "kernel/shmmax");
     CHECK(plan.container.sysctls[0].path == "kernel/shmmax");
     CHECK(plan.container.sysctls[1].path == "net/ipv4/ip_forward");
     CHECK(plan.container.sysctls[1].value == "1");
-    json joined = config_json({{"net.ipv4.ip_forward", "1"}});
+    json joined = sysctl_config({{"net.ipv4.ip_forward", "1"}});
     joined["linux"]["namespaces"][1]["path"] = "/proc/self/ns/net";
     CHECK_THROWS_WITH(runtime::build_plan(spec::parse_config(joined.dump()), in, log),
                       "config.json: .linux.sysctl[\"net.ipv4.ip_forward\"]: sysctl \"net.ipv4.ip_forward\" is not allowed in "

@@ -7,25 +7,18 @@
 #include "berth/cgroups/backends.hpp"
 #include "berth/cgroups/systemd_units.hpp"
 #include "berth/util/error.hpp"
+#include "support.hpp"
 
 using namespace berth;
 using namespace berth::cgroups;
 using namespace berth::cgroups::systemd;
 using nlohmann::json;
 
+using berth::test::error_of;
+
 namespace {
 
 constexpr uint64_t inf = std::numeric_limits<uint64_t>::max();
-
-std::string error_of(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 // name -> value of the properties, for lookups; the list itself is checked where order matters.
 json by_name(const std::vector<Property>& props)

@@ -10,21 +10,11 @@
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
 #include "berth/util/retry.hpp"
+#include "support.hpp"
 
 using namespace berth;
 
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir()
-    {
-        char tmpl[] = "/tmp/berth-util-XXXXXX";
-        REQUIRE(::mkdtemp(tmpl));
-        path = tmpl;
-    }
-    ~TempDir() { remove_tree(path); }
-};
 
 bool is_dir(const std::string& p)
 {
@@ -43,7 +33,7 @@ unsigned mode_of(const std::string& p)
 
 TEST_CASE("mkdir_p creates missing parents and accepts existing ones", "[util][file]")
 {
-    TempDir t;
+    test::TempDir t{"berth-util"};
     mode_t old = ::umask(0);
     mkdir_p(t.path + "/a/b//c/", 0711);
     ::umask(old);
@@ -68,7 +58,7 @@ TEST_CASE("mkdir_p creates missing parents and accepts existing ones", "[util][f
 
 TEST_CASE("mkdir_p below a base calls each_level for every level under it", "[util][file]")
 {
-    TempDir t;
+    test::TempDir t{"berth-util"};
     std::vector<std::string> levels;
     auto record = [&](const std::string& l) { levels.push_back(l); };
     mkdir_p(t.path + "/a//b/c", 0755, t.path, record);

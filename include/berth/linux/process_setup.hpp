@@ -44,4 +44,13 @@ bool find_executable(const char* arg0, const char* path_env, char* out, size_t o
 // Makes every fd >= 3 + preserve close-on-exec and clears it on the preserved ones.
 bool prepare_fds_for_exec(int preserve_fds, Failure& f);
 
+// The fds from `first` up that berth inherited from its caller: open without FD_CLOEXEC (every
+// fd berth opens itself has it). A clone of berth would otherwise hold them until its execve,
+// which for a created container's init is `berth start`, maybe never: a caller's lock, the
+// write end of its pipe. Read from /proc/self/fd before the clone.
+std::vector<int> inherited_fds(int first);
+
+// Closes them; for the clone, which must not allocate.
+void close_fds(const std::vector<int>& fds) noexcept;
+
 }  // namespace berth::os

@@ -73,6 +73,9 @@ ProcessPlan build_process_plan(const spec::Process& p, const ProcessSource& src,
 // linux.memoryPolicy (validated) as set_mempolicy arguments.
 os::MemPolicy memory_policy(const spec::MemoryPolicy& m);
 
+// --preserve-fds N (plus LISTEN_FDS): fds 3 .. 3+N-1 must be open; an Error names the first not.
+void check_preserved_fds(int n);
+
 // Home directory of uid from /etc/passwd text; "/" if none.
 std::string home_from_passwd(const std::string& passwd_text, uid_t uid);
 
