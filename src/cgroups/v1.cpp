@@ -72,7 +72,7 @@ bool V1::frozen() const
 {
     const V1Dir* f = find("freezer");
     if (!f) return false;
-    auto state = read_file_if_exists(f->dir + "/freezer.state");
+    auto state = read_small_file_if_exists(f->dir + "/freezer.state");
     return state && fs::trimmed(*state) == "FROZEN";
 }
 

@@ -39,7 +39,7 @@ std::vector<pid_t> V2::pids() const
 
 bool V2::frozen() const
 {
-    auto v = read_file_if_exists(dir_ + "/cgroup.freeze");
+    auto v = read_small_file_if_exists(dir_ + "/cgroup.freeze");
     return v && fs::trimmed(*v) == "1";
 }
 

@@ -31,18 +31,34 @@ void wait_init_gone(const state::Record& rec)
     if (!gone) throw Error("container init " + std::to_string(rec.pid) + " did not exit after SIGKILL");
 }
 
+// The status from the init's /proc entry and, only for a live init of a created or running
+// container, the freezer of the manager get_cgroup() returns (null: none).
+template <class GetCgroup>
+state::Status status_of(const state::Record& rec, GetCgroup&& get_cgroup)
+{
+    auto info = rec.pid > 0 ? state::read_proc_info(rec.pid) : state::ProcInfo{};
+    bool frozen = false;
+    if ((rec.status == state::Status::running || rec.status == state::Status::created) && info.exists)
+        if (cgroups::Manager* cg = get_cgroup()) frozen = cg->frozen();
+    return state::derive_status(rec, info, frozen);
+}
+
 }  // namespace
 
 Container::Container(state::ContainerDir dir, bool has_record) : dir_(std::move(dir)), has_record_(has_record)
 {
     if (!has_record_) return;
     rec_ = dir_.read();
-    auto info = rec_.pid > 0 ? state::read_proc_info(rec_.pid) : state::ProcInfo{};
-    bool frozen = false;
-    if ((rec_.status == state::Status::running || rec_.status == state::Status::created) && info.exists) {
-        if (auto* cg = cgroup()) frozen = cg->frozen();
-    }
-    status_ = state::derive_status(rec_, info, frozen);
+    status_ = status_of(rec_, [this] { return cgroup(); });
+}
+
+state::Status Container::live_status(const state::Record& rec)
+{
+    std::unique_ptr<cgroups::Manager> loaded;
+    return status_of(rec, [&] {
+        loaded = load_cgroup(rec);
+        return loaded.get();
+    });
 }
 
 Container Container::open(const Context& ctx, std::string_view id)
@@ -59,10 +75,6 @@ Container Container::inspect(const Context& ctx, std::string_view id)
     return Container(std::move(dir), true);
 }
 
-Container Container::inspect_listed(const Context& ctx, std::string_view id)
-{
-    return Container(ctx.store.inspect(id), true);
-}
 
 cgroups::Manager* Container::cgroup()
 {

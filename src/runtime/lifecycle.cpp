@@ -170,18 +170,16 @@ std::vector<pid_t> container_pids(const Context& ctx, const std::string& id)
 std::vector<ListEntry> list_containers(const Context& ctx)
 {
     std::vector<ListEntry> out;
-    for (const auto& id : ctx.store.list()) {
+    ctx.store.each_record([&](state::Record&& rec) {
         try {
-            auto c = Container::inspect_listed(ctx, id);
-            ListEntry e{c.record(), c.status()};
-            // Not printed, and a parsed JSON tree per container: a thousand of them cost more
-            // in heap growth than the listing itself.
-            e.record.cgroup = nullptr;
-            out.push_back(std::move(e));
+            state::Status status = Container::live_status(rec);
+            // Not printed, and a parsed JSON tree per container.
+            rec.cgroup = nullptr;
+            out.push_back(ListEntry{std::move(rec), status});
         } catch (const Error&) {
-            // Deleted while we listed: not an error for `list`.
+            // Deleted while we listed (its cgroup gone between the record and the freezer).
         }
-    }
+    });
     return out;
 }
 

@@ -96,7 +96,20 @@ Record record_from_json(const json& j)
     return rec;
 }
 
-Record parse_record(std::string_view text) { return record_from_json(parse_json(text, malformed)); }
+Record parse_record(std::string_view text)
+{
+    json j = parse_json(text, malformed);
+    // The cgroup member is most of a record: moved into it, not copied.
+    json cgroup;
+    if (j.is_object())
+        if (auto it = j.find(k_cgroup); it != j.end()) {
+            cgroup = std::move(*it);
+            j.erase(it);
+        }
+    Record rec = record_from_json(j);
+    rec.cgroup = std::move(cgroup);
+    return rec;
+}
 
 nlohmann::ordered_json to_state_json(const Record& rec, Status live_status)
 {

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "berth/linux/syscalls.hpp"
 #include "berth/state/container_id.hpp"
 #include "berth/state/files.hpp"
 #include "berth/util/error.hpp"
@@ -219,13 +220,45 @@ ContainerDir Store::inspect(std::string_view id_view) const
 
 std::vector<std::string> Store::list() const
 {
-    std::vector<std::string> ids;
     Fd root = open_dir_at(AT_FDCWD, root_);  // follows a symlinked root, like open() and create()
     if (!root) {
-        if (errno == ENOENT) return ids;
+        if (errno == ENOENT) return {};
         throw_errno("open " + root_);
     }
-    auto entries = with_context("list " + root_, [&] { return read_dir(root.get(), "."); });
+    return list_ids(root.get(), true);
+}
+
+void Store::each_record(const std::function<void(Record&&)>& each) const
+{
+    Fd root = open_dir_at(AT_FDCWD, root_);
+    if (!root) {
+        if (errno == ENOENT) return;
+        throw_errno("open " + root_);
+    }
+    for (const auto& id : list_ids(root.get(), false)) {
+        std::string rel = id + "/" + state_file;
+        int raw;
+        do {
+            raw = os::openat2(root.get(), rel.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0,
+                              RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+        } while (raw < 0 && errno == EAGAIN);  // a rename raced the walk
+        Fd fd(raw);
+        if (!fd) continue;  // being created or deleted, or not a container's directory
+        std::optional<Record> rec;
+        try {
+            rec = parse_record(read_small_fd(fd.get()));
+        } catch (const Error&) {
+            // Unreadable or malformed (a directory named state.json reads EISDIR): left out.
+        }
+        fd.reset();
+        if (rec && rec->id == id) each(std::move(*rec));  // another id: corrupt, as inspect() says
+    }
+}
+
+std::vector<std::string> Store::list_ids(int rootfd, bool check_record) const
+{
+    std::vector<std::string> ids;
+    auto entries = with_context("list " + root_, [&] { return read_dir(rootfd, "."); });
     bool debris = false;
     for (auto& e : entries.value_or(std::vector<DirEntry>{})) {
         if (!is_valid_container_id(e.name)) {
@@ -234,12 +267,14 @@ std::vector<std::string> Store::list() const
         }
         struct stat st;
         if (e.type != DT_DIR) {  // DT_UNKNOWN on some filesystems: ask
-            if (e.type != DT_UNKNOWN || ::fstatat(root.get(), e.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+            if (e.type != DT_UNKNOWN || ::fstatat(rootfd, e.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 ||
                 !S_ISDIR(st.st_mode))
                 continue;
         }
-        std::string rec = e.name + "/" + state_file;
-        if (::fstatat(root.get(), rec.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) continue;
+        if (check_record) {
+            std::string rec = e.name + "/" + state_file;
+            if (::fstatat(rootfd, rec.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) continue;
+        }
         ids.push_back(std::move(e.name));
     }
     std::sort(ids.begin(), ids.end());

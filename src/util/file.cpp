@@ -88,6 +88,30 @@ std::optional<std::string> read_file_if_exists(const std::string& path)
     return with_context("read " + path, [&] { return read_fd(owned.get()); });
 }
 
+std::string read_small_fd(int fd)
+{
+    char buf[4096];
+    ssize_t n;
+    do {
+        n = ::read(fd, buf, sizeof buf);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) throw_errno("read");
+    std::string out(buf, static_cast<size_t>(n));
+    if (static_cast<size_t>(n) == sizeof buf) out += read_fd(fd);  // not small after all
+    return out;
+}
+
+std::optional<std::string> read_small_file_if_exists(const std::string& path)
+{
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        throw_errno("open " + path);
+    }
+    Fd owned(fd);
+    return with_context("read " + path, [&] { return read_small_fd(owned.get()); });
+}
+
 bool write_all(int fd, const void* buf, size_t len) noexcept
 {
     auto p = static_cast<const char*>(buf);

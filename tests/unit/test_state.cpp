@@ -429,6 +429,24 @@ TEST_CASE("store: create, open, write, read, list, remove", "[state][store]")
         write_file_atomic(root + "/notadir", "x");
         REQUIRE(::symlink((root + "/c1").c_str(), (root + "/link").c_str()) == 0);
         CHECK(store.list() == std::vector<std::string>{"a3", "b2", "c1"});
+        // each_record: the same containers' records, in the same order, cgroup included; also
+        // not through a symlink as state.json, nor a record of another id or a malformed one.
+        store.create("d4");
+        write_file_atomic(tmp.path + "/d4-record", to_json(sample_record("d4")).dump());
+        REQUIRE(::symlink((tmp.path + "/d4-record").c_str(), (root + "/d4/state.json").c_str()) == 0);
+        store.create("e5");
+        write_file_atomic(root + "/e5/state.json", to_json(sample_record("a3")).dump());
+        store.create("f6");
+        write_file_atomic(root + "/f6/state.json", "{\"id\": \"f6\"");
+        store.create("g7");
+        REQUIRE(::mkdir((root + "/g7/state.json").c_str(), 0700) == 0);
+        std::vector<std::string> seen;
+        store.each_record([&](Record&& r) {
+            CHECK(r.cgroup == sample_record(r.id).cgroup);
+            seen.push_back(r.id);
+        });
+        CHECK(seen == std::vector<std::string>{"a3", "b2", "c1"});
+        for (const auto& id : {"d4", "e5", "f6", "g7"}) store.open(id).remove();
 
         // No temp dirs left behind by create (including the failed duplicate).
         for (const auto& id : {"a3", "b2", "c1", "empty"}) CHECK(path_exists(root + "/" + id));

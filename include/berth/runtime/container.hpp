@@ -24,9 +24,10 @@ public:
     // Not locked, read-only: for state, list and ps, which answer while another command holds
     // the lock. Throws "does not exist" also for a container still being created.
     static Container inspect(const Context& ctx, std::string_view id);
-    // inspect() for an id Store::list() just returned: it has seen the record, so this does
-    // not look again (list reads a thousand of them). Throws if it was deleted meanwhile.
-    static Container inspect_listed(const Context& ctx, std::string_view id);
+    // The status of the container with this record now (its init's /proc entry and start
+    // time, its freezer), without opening its directory: for list, which reads the records
+    // through Store::list_records.
+    static state::Status live_status(const state::Record& rec);
 
     const std::string& id() const { return dir_.id(); }
     state::ContainerDir& dir() { return dir_; }

@@ -1,11 +1,13 @@
 // The state root (--root, default /run/berth): one locked directory per container.
 #pragma once
+#include <functional>
 #include <string>
 #include <utility>
 #include <string_view>
 #include <vector>
 
 #include "berth/state/container_dir.hpp"
+#include "berth/state/record.hpp"
 
 namespace berth::state {
 
@@ -37,6 +39,13 @@ public:
     // unlocked reader sees either the old or the new one.
     std::vector<std::string> list() const;
 
+    // Calls `each` with the record of every container, in id order, for `list`: each read
+    // through the root in one openat2 (no symlink anywhere below it) without opening its
+    // directory, and handed over before the next is read (a thousand parsed records at once
+    // cost more in heap than the listing). A container whose record is missing, half gone or
+    // unreadable is left out, as by list().
+    void each_record(const std::function<void(Record&&)>& each) const;
+
     // Whether <root>/<id> exists (no lock taken; the answer may be stale by the time it is used).
     bool exists(std::string_view id) const;
 
@@ -46,6 +55,10 @@ public:
     void remove_creating_debris(std::string_view id) const;
 
 private:
+    // Valid container ids among the root's entries, sorted, with or without a check that each
+    // holds a state.json; sweeps create debris when it sees any. Empty when the root is missing.
+    std::vector<std::string> list_ids(int rootfd, bool check_record) const;
+
     std::string root_;
 };
 

@@ -23,6 +23,11 @@ std::string read_file(const std::string& path);
 std::string read_fd(int fd);
 // nullopt when the file does not exist (ENOENT); throws on other errors.
 std::optional<std::string> read_file_if_exists(const std::string& path);
+// The same for a small file that a short read ends: a regular file or one the kernel renders
+// whole (cgroupfs, procfs). One read(2) where read_fd needs two: `list` reads three such
+// files per container.
+std::optional<std::string> read_small_file_if_exists(const std::string& path);
+std::string read_small_fd(int fd);
 
 // Writes data with a single write(2) to an existing file (cgroup and proc files).
 void write_file(const std::string& path, std::string_view data);
