@@ -18,8 +18,8 @@ void seed_cpuset(const std::string& level)
 {
     std::string parent = level.substr(0, level.rfind('/'));
     for (const char* file : {"/cpuset.cpus", "/cpuset.mems"}) {
-        if (!fs::trimmed(read_file(level + file)).empty()) continue;
-        std::string value = fs::trimmed(read_file(parent + file));
+        if (!fs::trimmed(read_small_file(level + file)).empty()) continue;
+        std::string value = fs::trimmed(read_small_file(parent + file));
         if (!value.empty()) write_file(level + file, value);
     }
 }
@@ -88,7 +88,7 @@ void V1::set_frozen(bool frozen) const
     bool done = with_context(ctx, [&] {
         return poll_until(fs::Clock::now() + 1s, [&] {
             write_file(file, want);
-            return fs::trimmed(read_file(file)) == want;
+            return fs::trimmed(read_small_file(file)) == want;
         });
     });
     if (done) return;

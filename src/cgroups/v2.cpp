@@ -49,7 +49,7 @@ void V2::set_frozen(bool frozen) const
     bool done = with_context(ctx, [&] {
         write_file(dir_ + "/cgroup.freeze", frozen ? "1" : "0");
         return poll_until(fs::Clock::now() + 1s,
-                              [&] { return events_frozen(read_file(dir_ + "/cgroup.events")) == frozen; });
+                              [&] { return events_frozen(read_small_file(dir_ + "/cgroup.events")) == frozen; });
     });
     if (done) return;
     if (frozen) {

@@ -31,14 +31,14 @@ bool frozen(const cgroups::Hierarchy& h)
     if (h.is_v2) {
         // cgroup.freeze is what was asked of this cgroup; "frozen 1" in cgroup.events is what
         // the kernel made of it, a frozen parent included.
-        auto freeze = read_file_if_exists(h.host_path + "/cgroup.freeze");
+        auto freeze = read_small_file_if_exists(h.host_path + "/cgroup.freeze");
         if (freeze && cgroups::fs::trimmed(*freeze) == "1") return true;
-        auto events = read_file_if_exists(h.host_path + "/cgroup.events");
+        auto events = read_small_file_if_exists(h.host_path + "/cgroup.events");
         return events && ("\n" + *events).find("\nfrozen 1") != std::string::npos;
     }
     if (!names_controller(h.mount_name, "freezer")) return false;
     // FROZEN or FREEZING; a v1 cgroup under a frozen parent reads FROZEN too.
-    auto state = read_file_if_exists(h.host_path + "/freezer.state");
+    auto state = read_small_file_if_exists(h.host_path + "/freezer.state");
     return state && cgroups::fs::trimmed(*state) != "THAWED";
 }
 

@@ -97,8 +97,14 @@ std::string read_small_fd(int fd)
     } while (n < 0 && errno == EINTR);
     if (n < 0) throw_errno("read");
     std::string out(buf, static_cast<size_t>(n));
-    if (static_cast<size_t>(n) == sizeof buf) out += read_fd(fd);  // not small after all
+    if (static_cast<size_t>(n) > sizeof buf / 2) out += read_fd(fd);  // not that small: to EOF
     return out;
+}
+
+std::string read_small_file(const std::string& path)
+{
+    Fd fd = open_or_throw(path, O_RDONLY);
+    return with_context("read " + path, [&] { return read_small_fd(fd.get()); });
 }
 
 std::optional<std::string> read_small_file_if_exists(const std::string& path)
@@ -202,6 +208,11 @@ void mkdir_p(const std::string& path, unsigned mode, const std::string& base,
                                                                   path[base.size()] == '/' || base.back() == '/'));
     if (!below_base) throw Error("mkdir " + path + ": not below " + base);
 
+    // The parents usually exist (a cgroup's berth/ level): one mkdir then, not one per level.
+    if (!each_level) {
+        if (::mkdir(path.c_str(), mode) == 0) return;
+        if (errno == EEXIST && is_dir(path)) return;
+    }
     std::string level = base.empty() && path.front() == '/' ? std::string("/") : base;
     std::string_view rest = std::string_view(path).substr(base.size());
     while (!rest.empty()) {

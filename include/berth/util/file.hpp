@@ -23,10 +23,12 @@ std::string read_file(const std::string& path);
 std::string read_fd(int fd);
 // nullopt when the file does not exist (ENOENT); throws on other errors.
 std::optional<std::string> read_file_if_exists(const std::string& path);
-// The same for a small file that a short read ends: a regular file or one the kernel renders
-// whole (cgroupfs, procfs). One read(2) where read_fd needs two: `list` reads three such
-// files per container.
+// The same for a small file that one read(2) returns whole: a regular file, or a kernel file
+// of one value (cgroup.freeze, freezer.state, cpuset.cpus, /proc/<pid>/stat). Not for files
+// of many records (cgroup.procs, mountinfo): the kernel may end a read early between two.
+// One read where read_fd needs two (the second to see EOF); `list` reads three per container.
 std::optional<std::string> read_small_file_if_exists(const std::string& path);
+std::string read_small_file(const std::string& path);
 std::string read_small_fd(int fd);
 
 // Writes data with a single write(2) to an existing file (cgroup and proc files).
