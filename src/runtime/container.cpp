@@ -141,10 +141,13 @@ void Container::destroy(const Logger& log)
         if (auto* cg = cgroup()) {
             // With a shared pid namespace the init's death does not take the rest along.
             cg->kill_all(SIGKILL);
+            log.debug_lazy([&] { return "destroy " + id() + ": processes gone"; });
             cg->destroy();
+            log.debug_lazy([&] { return "destroy " + id() + ": cgroup removed"; });
         }
     }
     dir_.remove();
+    log.debug_lazy([&] { return "destroy " + id() + ": state removed"; });
     // runtime.md lifecycle step 13: after the container is gone; failures are warnings.
     if (stored)
         run_hooks_warn_only(*stored, HookKind::poststop, hook_state(id(), "stopped", rec_.bundle, rec_.annotations), 0,
