@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -23,6 +25,7 @@
 #include "berth/linux/bpf_emulator.hpp"
 #include "berth/linux/seccomp.hpp"
 #include "berth/linux/seccomp_compact.hpp"
+#include "berth/runtime/seccomp_plan.hpp"
 #include "berth/spec/parse.hpp"
 
 using namespace berth;
@@ -258,9 +261,39 @@ TEST_CASE("seccomp compaction: podman's default profile", "[seccomp]")
         INFO(old_prog.size() << " -> " << compact->size() << " instructions");
         CHECK(compact->size() * 3 < old_prog.size());
         check_equivalent(old_prog, *compact, vectors(*profile));
-        // The kernel takes it; getpgid is allowed, and a refused call gets the profile's errno.
+        // The kernel takes it; getpgid is allowed.
         CHECK(kernel_getpgid(*compact) == 0);
     }
+}
+
+TEST_CASE("seccomp compaction: the plan loads the compact program and says so", "[seccomp]")
+{
+    auto profile = podman_profile({});
+    if (!profile) {
+        WARN("no /usr/share/containers/seccomp.json; skipped");
+        return;
+    }
+    json j = json::parse(R"({"ociVersion": "1.2.0", "root": {"path": "rootfs"},
+                             "process": {"args": ["sh"], "cwd": "/", "noNewPrivileges": true}, "linux": {}})");
+    j["linux"]["seccomp"] = *profile;
+    spec::Seccomp s = *spec::parse_config(j.dump()).linux->seccomp;
+    std::FILE* out = std::tmpfile();
+    REQUIRE(out);
+    Logger dbg(::fileno(out));
+    dbg.open("", LogFormat::text, true);
+    runtime::ProcessPlan proc;
+    proc.no_new_privileges = true;
+    auto planned = runtime::plan_seccomp(s, proc, "", dbg);
+    Program old_prog = compile(*profile);
+    auto compact = os::compact_seccomp(old_prog);
+    REQUIRE(compact);
+    REQUIRE(planned.bpf.size() == compact->size());
+    CHECK(std::memcmp(planned.bpf.data(), compact->data(), compact->size() * sizeof(struct sock_filter)) == 0);
+    char buf[2048] = {};
+    REQUIRE(::pread(::fileno(out), buf, sizeof buf - 1, 0) > 0);
+    std::fclose(out);
+    CHECK_THAT(std::string(buf), Catch::Contains("seccomp: compiled " + std::to_string(old_prog.size()) + " instructions, " +
+                                                 std::to_string(compact->size()) + " after compaction"));
 }
 
 TEST_CASE("seccomp compaction: hand-made profiles", "[seccomp]")
