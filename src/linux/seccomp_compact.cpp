@@ -269,11 +269,46 @@ private:
     std::map<std::pair<bool, uint32_t>, Label> leaves_;  // the nearest copy of each
 };
 
-// A balanced binary search over [begin, end) with A = nr: "nr >= first of the right half".
-Head::Target search(Head& h, const Range* begin, const Range* end)
+// Ranges for the search: a single number between two ranges with the same leaf is a JEQ
+// inside one segment instead of two more steps of the search (podman's profile: ~95 of them,
+// calls denied with EPERM among allowed ones).
+struct Segment {
+    uint32_t lo;
+    Leaf leaf;
+    std::vector<std::pair<uint32_t, Leaf>> holes;
+};
+
+std::vector<Segment> segments(const std::vector<Range>& r)
 {
-    if (end - begin == 1) return h.leaf(begin->leaf);
-    const Range* mid = begin + (end - begin) / 2;
+    std::vector<Segment> out;
+    for (size_t i = 0; i < r.size(); ++i) {
+        const bool single = i + 1 < r.size() && r[i + 1].lo - 1 == r[i].lo;
+        // out.back() ends with r[i - 1]: its leaf is the segment's.
+        if (single && !out.empty() && r[i + 1].leaf == out.back().leaf) {
+            out.back().holes.emplace_back(r[i].lo, r[i].leaf);
+            ++i;  // r[i + 1] continues the segment
+            continue;
+        }
+        out.push_back({r[i].lo, r[i].leaf, {}});
+    }
+    return out;
+}
+
+Head::Target segment(Head& h, const Segment& s)
+{
+    Head::Target t = h.leaf(s.leaf);
+    for (auto it = s.holes.rbegin(); it != s.holes.rend(); ++it) {
+        Head::Target hole = h.leaf(it->second);
+        t = {h.cond(BPF_JMP | BPF_JEQ | BPF_K, it->first, hole, t), std::nullopt};
+    }
+    return t;
+}
+
+// A balanced binary search over [begin, end) with A = nr: "nr >= first of the right half".
+Head::Target search(Head& h, const Segment* begin, const Segment* end)
+{
+    if (end - begin == 1) return segment(h, *begin);
+    const Segment* mid = begin + (end - begin) / 2;
     Head::Target right = search(h, mid, end);
     Head::Target left = search(h, begin, mid);
     return {h.cond(BPF_JMP | BPF_JGE | BPF_K, mid->lo, right, left), std::nullopt};
@@ -282,7 +317,8 @@ Head::Target search(Head& h, const Range* begin, const Range* end)
 Head::Target tree(Head& h, const std::vector<Range>& ranges)
 {
     if (ranges.size() == 1) return h.leaf(ranges.front().leaf);
-    search(h, ranges.data(), ranges.data() + ranges.size());
+    const std::vector<Segment> segs = segments(ranges);
+    search(h, segs.data(), segs.data() + segs.size());
     return {h.stmt(BPF_LD | BPF_W | BPF_ABS, nr_offset), std::nullopt};  // falls into the search's root
 }
 

@@ -360,10 +360,9 @@ TEST_CASE("seccomp compaction: hand-made profiles", "[seccomp]")
 
 TEST_CASE("seccomp compaction: long jumps go through ja", "[seccomp]")
 {
-    // Two architectures with 600 ranges each (trees far over 255 instructions),
-    // padded with no-op jumps so that the original is the larger.
+    // Two architectures with 600 ranges each (two numbers wide, not single numbers, which
+    // would be JEQs): trees far over 255 instructions.
     Program p;
-    for (int i = 0; i < 1200; ++i) p.push_back(insn(BPF_JMP | BPF_JA, 0));
     p.push_back(insn(BPF_LD | BPF_W | BPF_ABS, 4));
     p.push_back(insn(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 1));
     size_t ja1 = p.size();
@@ -372,11 +371,12 @@ TEST_CASE("seccomp compaction: long jumps go through ja", "[seccomp]")
     size_t ja2 = p.size();
     p.push_back(insn(BPF_JMP | BPF_JA, 0));
     p.push_back(insn(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
-    for (uint32_t step : {2u, 3u}) {
-        p[step == 2 ? ja1 : ja2].k = static_cast<uint32_t>(p.size() - (step == 2 ? ja1 : ja2) - 1);
+    for (uint32_t step : {4u, 5u}) {
+        p[step == 4 ? ja1 : ja2].k = static_cast<uint32_t>(p.size() - (step == 4 ? ja1 : ja2) - 1);
         p.push_back(insn(BPF_LD | BPF_W | BPF_ABS, 0));
         for (uint32_t i = 0; i < 300; ++i) {
-            p.push_back(insn(BPF_JMP | BPF_JEQ | BPF_K, i * step, 0, 1));
+            p.push_back(insn(BPF_JMP | BPF_JEQ | BPF_K, i * step, 1, 0));
+            p.push_back(insn(BPF_JMP | BPF_JEQ | BPF_K, i * step + 1, 0, 1));
             p.push_back(insn(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (1 + i % 2)));
         }
         p.push_back(insn(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
