@@ -32,13 +32,12 @@ std::optional<uint32_t> alu(uint16_t op, uint32_t a, uint32_t operand, bool by_x
     case BPF_SUB: return a - operand;
     case BPF_MUL: return a * operand;
     case BPF_DIV:
-    case BPF_MOD:
         if (operand == 0) {
             if (!by_x) return std::nullopt;  // refused at load
             *div_zero = true;
             return 0;
         }
-        return op == BPF_DIV ? a / operand : a % operand;
+        return a / operand;
     case BPF_OR: return a | operand;
     case BPF_AND: return a & operand;
     case BPF_XOR: return a ^ operand;
@@ -47,7 +46,7 @@ std::optional<uint32_t> alu(uint16_t op, uint32_t a, uint32_t operand, bool by_x
         if (operand >= 32) return std::nullopt;
         return op == BPF_LSH ? a << operand : a >> operand;
     case BPF_NEG: return 0u - a;
-    default: return std::nullopt;
+    default: return std::nullopt;  // BPF_MOD among them: seccomp refuses it
     }
 }
 
@@ -114,6 +113,7 @@ BpfOutcome run_seccomp_bpf(const std::vector<struct sock_filter>& prog, const Se
             break;
         case BPF_ALU: {
             bool by_x = BPF_SRC(ins.code) == BPF_X;
+            if (BPF_OP(ins.code) == BPF_NEG && by_x) return invalid();
             bool div_zero = false;
             auto r = alu(BPF_OP(ins.code), a, by_x ? x : k, by_x, &div_zero);
             if (!r) return invalid();

@@ -213,10 +213,14 @@ TEST_CASE("bpf emulator: every instruction class", "[seccomp]")
     CHECK(run({insn(BPF_LD | BPF_W | BPF_ABS, 0), insn(BPF_ALU | BPF_MUL | BPF_K, 3), insn(BPF_ALU | BPF_SUB | BPF_K, 7),
                insn(BPF_ALU | BPF_LSH | BPF_K, 2), insn(BPF_ALU | BPF_XOR | BPF_K, 1), insn(BPF_RET | BPF_A, 0)})
               .value == ((39u * 3 - 7) << 2 ^ 1));
-    CHECK(run({insn(BPF_LDX | BPF_IMM, 5), insn(BPF_LD | BPF_IMM, 17), insn(BPF_ALU | BPF_MOD | BPF_X, 0),
+    CHECK(run({insn(BPF_LDX | BPF_IMM, 5), insn(BPF_LD | BPF_IMM, 17), insn(BPF_ALU | BPF_DIV | BPF_X, 0),
+               insn(BPF_ALU | BPF_SUB | BPF_K, 1),
                insn(BPF_ST, 3), insn(BPF_LD | BPF_IMM, 0), insn(BPF_LDX | BPF_MEM, 3), insn(BPF_MISC | BPF_TXA, 0),
                insn(BPF_ALU | BPF_NEG, 0), insn(BPF_RET | BPF_A, 0)})
               .value == 0u - 2u);
+    // seccomp refuses BPF_MOD.
+    CHECK(run({insn(BPF_LD | BPF_IMM, 1), insn(BPF_ALU | BPF_MOD | BPF_K, 3), insn(BPF_RET | BPF_A, 0)}).kind ==
+          os::BpfOutcome::Kind::invalid);
     // Division by X == 0 ends the program with 0, as the kernel does; by K == 0 is refused.
     CHECK(run({insn(BPF_LD | BPF_IMM, 1), insn(BPF_ALU | BPF_DIV | BPF_X, 0), insn(BPF_RET | BPF_K, 9)}).value == 0);
     CHECK(run({insn(BPF_LD | BPF_IMM, 1), insn(BPF_ALU | BPF_DIV | BPF_K, 0), insn(BPF_RET | BPF_K, 9)}).kind ==

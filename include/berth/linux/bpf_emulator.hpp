@@ -40,8 +40,9 @@ struct BpfOutcome {
 
 enum class BpfRunMode { run, stop_at_data_load };
 
-// Runs prog on in. Every instruction seccomp accepts is modelled; an out-of-range jump or load,
-// a fall off the end, an instruction seccomp refuses, or a shift by X >= 32 gives `invalid`.
+// Runs prog on in. Every instruction seccomp accepts is modelled (the kernel's
+// seccomp_check_filter list: no BPF_MOD, no packet loads); an out-of-range jump or load, a fall
+// off the end, an instruction seccomp refuses, or a shift by X >= 32 gives `invalid`.
 // A division by X == 0 returns 0, as in the kernel.
 BpfOutcome run_seccomp_bpf(const std::vector<struct sock_filter>& prog, const SeccompInput& in,
                            BpfRunMode mode = BpfRunMode::run);
