@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "berth/linux/seccomp_compact.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/fd.hpp"
 #include "berth/util/file.hpp"
@@ -89,7 +90,7 @@ void check_notify_rules(const spec::Seccomp& s, const std::string& where)
 
 std::string seccomp_cache_key(const spec::Seccomp& s)
 {
-    std::string k = "berth-seccomp-key 1\nberth " BERTH_VERSION "\n";
+    std::string k = "berth-seccomp-key 2\nberth " BERTH_VERSION "\n";
     struct stat st {};
     if (::stat("/proc/self/exe", &st) == 0)
         k += "exe " + std::to_string(st.st_dev) + " " + std::to_string(st.st_ino) + " " + std::to_string(st.st_size) +
@@ -218,7 +219,15 @@ os::SeccompProgram plan_seccomp(const spec::Seccomp& s, const ProcessPlan& proce
         }
     }
     prog.bpf = os::compile_seccomp(s, where, log);
-    log.debug_lazy([&] { return "seccomp: compiled " + std::to_string(prog.bpf.size()) + " instructions in " + elapsed(); });
+    const size_t compiled = prog.bpf.size();
+    // The compact program when the compactor can prove it equivalent (the cache stores what is loaded).
+    auto compact = os::compact_seccomp(prog.bpf);
+    if (compact) prog.bpf = std::move(*compact);
+    log.debug_lazy([&] {
+        return "seccomp: compiled " + std::to_string(compiled) + " instructions, " +
+               (compact ? std::to_string(prog.bpf.size()) + " after compaction" : std::string("not compacted")) + ", in " +
+               elapsed();
+    });
     if (cache) cache->store(key, prog.bpf);
     return prog;
 }

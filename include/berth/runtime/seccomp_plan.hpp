@@ -47,7 +47,7 @@ private:
 };
 
 // The program for `process`: from the cache in cache_dir when present and valid, otherwise
-// compiled and stored there (cache_dir empty: no cache). Decides when the init loads it
+// compiled, compacted when compact_seccomp can (seccomp_compact.hpp), and stored there (cache_dir empty: no cache). Decides when the init loads it
 // (before the uid change when it will have neither no_new_privs nor CAP_SYS_ADMIN). Throws
 // Error with the config's JSON path.
 os::SeccompProgram plan_seccomp(const spec::Seccomp& s, const ProcessPlan& process, const std::string& cache_dir,
