@@ -87,7 +87,7 @@ cgroups::Manager* Container::cgroup()
 
 spec::Config Container::config() const
 {
-    return spec::parse_config(dir_.read_config(), std::string(state::config_file));
+    return spec::parse_config(std::make_shared<const std::string>(dir_.read_config()), std::string(state::config_file));
 }
 
 Fd Container::init_pidfd() const
@@ -98,10 +98,10 @@ Fd Container::init_pidfd() const
     return pidfd;
 }
 
-std::optional<spec::Config> Container::config_or_warn(const Logger& log, std::string_view what) const
+std::optional<spec::Hooks> Container::hooks_or_warn(const Logger& log, std::string_view what) const
 {
     try {
-        return config();
+        return spec::parse_config_hooks(dir_.read_config(), std::string(state::config_file));
     } catch (const Error& e) {
         log.warn(std::string(what) + ": " + e.message());
         return std::nullopt;
@@ -130,13 +130,13 @@ void Container::destroy(const Logger& log)
 {
     log.debug_lazy([&] { return "destroy " + id() + ": init " + std::to_string(rec_.pid); });
     // The poststop hooks come from the stored config, read before the state dir goes.
-    std::optional<spec::Config> stored;
+    std::optional<spec::Hooks> stored;
     if (!has_record_) {
         // Killed before state.json: its init is gone or going (it exits without berth), and
         // the cgroup dirs it was given are named by the intent file.
         if (auto intent = dir_.read_file(state::cgroup_intent_file)) remove_intended_cgroup(*intent);
     } else {
-        stored = config_or_warn(log, "poststop hooks not run");
+        stored = hooks_or_warn(log, "poststop hooks not run");
         if (signal_init(SIGKILL)) wait_init_gone(rec_);
         if (auto* cg = cgroup()) {
             // With a shared pid namespace the init's death does not take the rest along.
@@ -150,7 +150,7 @@ void Container::destroy(const Logger& log)
     log.debug_lazy([&] { return "destroy " + id() + ": state removed"; });
     // runtime.md lifecycle step 13: after the container is gone; failures are warnings.
     if (stored)
-        run_hooks_warn_only(*stored, HookKind::poststop, hook_state(id(), "stopped", rec_.bundle, rec_.annotations), 0,
+        run_hooks_warn_only(stored, HookKind::poststop, hook_state(id(), "stopped", rec_.bundle, rec_.annotations), 0,
                             log);
 }
 

@@ -238,9 +238,9 @@ void plan_hooks(const spec::Config& c, const PlanInputs& in, ContainerPlan& plan
     if (!c.hooks) return;
     plan.pause_before_pivot = !c.hooks->prestart.empty() || !c.hooks->create_runtime.empty();
     plan.create_container_hooks =
-        prepare_hooks(c, HookKind::create_container, hook_state(in.id, "creating", in.bundle, c.annotations));
+        prepare_hooks(c.hooks, HookKind::create_container, hook_state(in.id, "creating", in.bundle, c.annotations));
     plan.start_container_hooks =
-        prepare_hooks(c, HookKind::start_container, hook_state(in.id, "created", in.bundle, c.annotations));
+        prepare_hooks(c.hooks, HookKind::start_container, hook_state(in.id, "created", in.bundle, c.annotations));
 }
 
 }  // namespace
@@ -278,11 +278,10 @@ Plan build_plan(const spec::Config& c, const PlanInputs& in, const Logger& log)
         out.process.terminal->mount_console = true;
     }
     if (l.seccomp) {
-        out.process.seccomp = plan_seccomp(*l.seccomp, out.process, in.seccomp_cache_dir, log);
-        if (out.process.seccomp->listener()) {
-            out.parent.seccomp_listener_path = l.seccomp->listener_path;
-            out.parent.seccomp_listener_metadata = l.seccomp->listener_metadata;
-        }
+        SeccompFilter filter = seccomp_filter(l.seccomp->view(), in.seccomp_cache_dir, log);
+        out.parent.seccomp_listener_path = std::move(filter.listener_path);
+        out.parent.seccomp_listener_metadata = std::move(filter.listener_metadata);
+        out.process.seccomp = plan_seccomp(std::move(filter), out.process);
     }
     out.parent.oom_score_adj = p.oom_score_adj;
     for (const auto& [host, dev] : l.net_devices) out.parent.net_devices.emplace_back(host, dev.name);

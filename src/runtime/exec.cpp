@@ -100,7 +100,7 @@ struct Prepared {
     std::string listener_path, listener_metadata;
 };
 
-Prepared prepare(const Context& ctx, const ExecOptions& o, const spec::Config& config, const ExecProcess& ep,
+Prepared prepare(const Context& ctx, const ExecOptions& o, std::optional<SeccompFilter> filter, const ExecProcess& ep,
                  pid_t init)
 {
     Prepared out;
@@ -112,14 +112,10 @@ Prepared prepare(const Context& ctx, const ExecOptions& o, const spec::Config& c
     os::LsmSupport lsms;
     if (!p.apparmor_profile.empty() || !p.selinux_label.empty()) lsms = os::probe_lsms();
     out.plan.exec_label = plan_exec_label(p.apparmor_profile, p.selinux_label, ep.source.file + ": " + ep.source.path, lsms);
-    // The container's seccomp profile holds for every process in it, as with runc.
-    if (config.linux && config.linux->seccomp) {
-        const auto& s = *config.linux->seccomp;
-        out.plan.seccomp = plan_seccomp(s, out.plan, path_join(ctx.store.root(), "~seccomp"), ctx.log);
-        if (out.plan.seccomp->listener()) {
-            out.listener_path = s.listener_path;
-            out.listener_metadata = s.listener_metadata;
-        }
+    if (filter) {
+        out.listener_path = std::move(filter->listener_path);
+        out.listener_metadata = std::move(filter->listener_metadata);
+        out.plan.seccomp = plan_seccomp(std::move(*filter), out.plan);
     }
     return out;
 }
@@ -141,7 +137,11 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
         check_status(c, o.ignore_paused);
         bool paused = c.status() == state::Status::paused;
         spec::Config config = c.config();
-        if (paused && config.linux && config.linux->seccomp && !config.linux->seccomp->listener_path.empty())
+        // The container's seccomp profile holds for every process in it, as with runc.
+        std::optional<SeccompFilter> filter;
+        if (config.linux && config.linux->seccomp)
+            filter = seccomp_filter(config.linux->seccomp->view(), path_join(ctx.store.root(), "~seccomp"), ctx.log);
+        if (paused && filter && !filter->listener_path.empty())
             throw Error("cannot exec in a paused container with a seccomp listener: berth must hand it the process's fd");
         ExecProcess ep = exec_process(o, *config.process, file_text);
         terminal::check_console_request(ep.process.terminal, o.console_socket, o.detach);
@@ -153,7 +153,7 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
         Fd init = c.init_pidfd();
         if (!init) throw Error("cannot exec in a stopped container");
         const pid_t init_pid = c.record().pid;
-        Prepared prep = prepare(ctx, o, config, ep, init_pid);
+        Prepared prep = prepare(ctx, o, std::move(filter), ep, init_pid);
         ProcessPlan& plan = prep.plan;
         if (plan.terminal && !console.to_socket()) {
             // berth proxies this pty: it starts at the caller's size, then follows it.

@@ -24,10 +24,10 @@ void debug_ran(const Logger& log, const PreparedHook& h, Clock::time_point start
 }
 
 template <class OnFailure>
-void run_each(const spec::Config& config, HookKind kind, const HookState& state, pid_t pid, const Logger& log,
+void run_each(const std::optional<spec::Hooks>& hooks, HookKind kind, const HookState& state, pid_t pid, const Logger& log,
               OnFailure&& on_failure)
 {
-    HookList list = prepare_hooks(config, kind, state);
+    HookList list = prepare_hooks(hooks, kind, state);
     list.finalize_pointers();
     for (const auto& h : list.hooks) {
         auto start = Clock::now();
@@ -54,11 +54,11 @@ std::string_view hook_kind_name(HookKind kind)
     return "?";
 }
 
-const std::vector<spec::Hook>& hooks_of(const spec::Config& config, HookKind kind)
+const std::vector<spec::Hook>& hooks_of(const std::optional<spec::Hooks>& hooks, HookKind kind)
 {
     static const std::vector<spec::Hook> none;
-    if (!config.hooks) return none;
-    const spec::Hooks& h = *config.hooks;
+    if (!hooks) return none;
+    const spec::Hooks& h = *hooks;
     switch (kind) {
     case HookKind::prestart: return h.prestart;
     case HookKind::create_runtime: return h.create_runtime;
@@ -89,14 +89,14 @@ HookState hook_state(const std::string& id, std::string_view status, const std::
     return out;
 }
 
-HookList prepare_hooks(const spec::Config& config, HookKind kind, HookState state)
+HookList prepare_hooks(const std::optional<spec::Hooks>& hooks, HookKind kind, HookState state)
 {
     HookList out;
     out.state = std::move(state);
-    const auto& hooks = hooks_of(config, kind);
-    out.hooks.reserve(hooks.size());
-    for (size_t i = 0; i < hooks.size(); ++i) {
-        const spec::Hook& h = hooks[i];
+    const auto& list = hooks_of(hooks, kind);
+    out.hooks.reserve(list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+        const spec::Hook& h = list[i];
         PreparedHook p;
         p.where = ".hooks." + std::string(hook_kind_name(kind)) + "[" + std::to_string(i) + "]";
         p.path = h.path;
@@ -108,15 +108,16 @@ HookList prepare_hooks(const spec::Config& config, HookKind kind, HookState stat
     return out;
 }
 
-void run_hooks(const spec::Config& config, HookKind kind, const HookState& state, pid_t pid, const Logger& log)
+void run_hooks(const std::optional<spec::Hooks>& hooks, HookKind kind, const HookState& state, pid_t pid,
+               const Logger& log)
 {
-    run_each(config, kind, state, pid, log, [](Error e) { throw e; });
+    run_each(hooks, kind, state, pid, log, [](Error e) { throw e; });
 }
 
-void run_hooks_warn_only(const spec::Config& config, HookKind kind, const HookState& state, pid_t pid,
+void run_hooks_warn_only(const std::optional<spec::Hooks>& hooks, HookKind kind, const HookState& state, pid_t pid,
                          const Logger& log)
 {
-    run_each(config, kind, state, pid, log, [&](const Error& e) { log.warn(e.message()); });
+    run_each(hooks, kind, state, pid, log, [&](const Error& e) { log.warn(e.message()); });
 }
 
 }  // namespace berth::runtime

@@ -254,7 +254,7 @@ struct Launched {
 
 struct Bundle {
     std::string dir;          // absolute
-    std::string config_text;  // kept in the state dir as read
+    std::shared_ptr<const std::string> config_text;  // kept in the state dir as read (and shared with config)
     spec::Config config;
 };
 
@@ -450,14 +450,14 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     send_or_report(parent_end.get(), SyncType::cgroup_ready, trace);
     // While the init builds its rootfs: keep the config with the container (exec, update,
     // events and hooks read it later, whatever happens to the bundle).
-    dir.write_config(b.config_text);
+    dir.write_config(*b.config_text);
     Fd notify_fd;
     SyncMsg ready = expect(parent_end.get(), "setting up the container", trace, &notify_fd);
     if (ready.type == SyncType::hooks) {
         // Steps 6-7: the init waits before pivot_root while berth runs these in its own
         // namespaces (hooks.hpp). A failure throws: the rollback kills the init.
-        run_hooks(config, HookKind::prestart, hook_state(opts.id, "created", bundle, config.annotations), init, ctx.log);
-        run_hooks(config, HookKind::create_runtime, hook_state(opts.id, "creating", bundle, config.annotations), init,
+        run_hooks(config.hooks, HookKind::prestart, hook_state(opts.id, "created", bundle, config.annotations), init, ctx.log);
+        run_hooks(config.hooks, HookKind::create_runtime, hook_state(opts.id, "creating", bundle, config.annotations), init,
                   ctx.log);
         send_or_report(parent_end.get(), SyncType::resume, trace);
         ready = expect(parent_end.get(), "setting up the container", trace, &notify_fd);
@@ -507,7 +507,7 @@ Bundle load_bundle(const Context& ctx, const CreateOptions& opts)
 {
     Bundle b;
     b.dir = absolute(opts.bundle.empty() ? "." : opts.bundle);
-    b.config_text = spec::read_bundle_config(b.dir);
+    b.config_text = std::make_shared<const std::string>(spec::read_bundle_config(b.dir));
     b.config = spec::parse_config(b.config_text);
     check_supported(b.config, ctx.log);
     return b;
@@ -517,10 +517,10 @@ Bundle load_bundle(const Context& ctx, const CreateOptions& opts)
 // container and run the poststop hooks (lifecycle steps 12-13), as runc does. Warnings only.
 void poststop_on_failure(const Context& ctx, const CreateOptions& opts, const Bundle& b, Rollback& rollback)
 {
-    if (hooks_of(b.config, HookKind::poststop).empty()) return;
+    if (hooks_of(b.config.hooks, HookKind::poststop).empty()) return;
     rollback.then([&ctx, &opts, &b] {
         try {
-            run_hooks_warn_only(b.config, HookKind::poststop,
+            run_hooks_warn_only(b.config.hooks, HookKind::poststop,
                                 hook_state(opts.id, "stopped", b.dir, b.config.annotations), 0, ctx.log);
         } catch (const std::exception& e) {
             ctx.log.warn(std::string("poststop hooks: ") + e.what());
@@ -579,7 +579,7 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
         console_master = std::move(l.console_master);
     });
     // Without the container's lock: a hook may well run `berth state` or `berth kill` on it.
-    run_hooks_warn_only(b.config, HookKind::poststart, hook_state(opts.id, "running", b.dir, b.config.annotations), init,
+    run_hooks_warn_only(b.config.hooks, HookKind::poststart, hook_state(opts.id, "running", b.dir, b.config.annotations), init,
                         ctx.log);
     if (run.detach) return 0;
     int status = wait_foreground(init, std::move(console_master));

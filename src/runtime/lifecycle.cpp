@@ -43,7 +43,7 @@ void wait_for_exec(int fifo_read_end)
 
 void start_container(const Context& ctx, const std::string& id)
 {
-    std::optional<spec::Config> config;
+    std::optional<spec::Hooks> hooks;
     state::Record rec;
     Fd exec_watch;
     with_context("start " + id, [&] {
@@ -55,8 +55,8 @@ void start_container(const Context& ctx, const std::string& id)
             throw_errno("open exec fifo");
         }
         Fd fifo(fd);
-        config = c.config_or_warn(ctx.log, "poststart hooks not run");
-        if (config && !hooks_of(*config, HookKind::poststart).empty())
+        hooks = c.hooks_or_warn(ctx.log, "poststart hooks not run");
+        if (!hooks_of(hooks, HookKind::poststart).empty())
             exec_watch = openat_or_throw(c.dir().dirfd(), state::exec_fifo_file, O_RDONLY | O_NONBLOCK);
         if (::write(fifo.get(), "0", 1) != 1) throw_errno("write exec fifo");
         fifo.reset();
@@ -68,7 +68,7 @@ void start_container(const Context& ctx, const std::string& id)
     // Without the container's lock: a hook may well run `berth state` or `berth kill` on it.
     if (!exec_watch) return;
     wait_for_exec(exec_watch.get());
-    run_hooks_warn_only(*config, HookKind::poststart, hook_state(id, "running", rec.bundle, rec.annotations), rec.pid,
+    run_hooks_warn_only(hooks, HookKind::poststart, hook_state(id, "running", rec.bundle, rec.annotations), rec.pid,
                         ctx.log);
 }
 

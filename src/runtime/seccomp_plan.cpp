@@ -3,13 +3,16 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 
 #include "berth/linux/seccomp_compact.hpp"
+#include "berth/spec/parse.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/fd.hpp"
 #include "berth/util/file.hpp"
@@ -20,16 +23,24 @@ namespace berth::runtime {
 
 namespace {
 
-constexpr char magic[16] = {'b', 'e', 'r', 't', 'h', '-', 's', 'e', 'c', 'c', 'o', 'm', 'p', '\n', '\0', '\1'};
+constexpr char magic[16] = {'b', 'e', 'r', 't', 'h', '-', 's', 'e', 'c', 'c', 'o', 'm', 'p', '\n', '\0', '\3'};
 constexpr size_t max_entries = 64;
+constexpr uint64_t max_listener_text = 64 * 1024;  // path and metadata together, far beyond a sun_path
 
-// The header of a cache file; the key's bytes and then the program follow.
+// The header of a cache file. The key (its head, then the profile), the listener's path and
+// metadata, and the program follow.
 struct Header {
     char magic[16];
-    uint64_t key_size;
+    uint64_t head_size;
+    uint64_t profile_size;
     uint64_t insns;
-    uint64_t checksum;  // of the key and the program
+    uint64_t flags;
+    uint64_t path_size;
+    uint64_t metadata_size;
+    uint64_t checksum;  // of the header (this field 0) and what follows the key (compared byte for byte)
 };
+
+uint64_t checksum(Header h, const std::string& rest);
 
 // FNV-1a: names files and catches damage; not a defence against forgery (see the header).
 uint64_t fnv1a(const void* data, size_t n, uint64_t h = 0xcbf29ce484222325ull)
@@ -42,16 +53,32 @@ uint64_t fnv1a(const void* data, size_t n, uint64_t h = 0xcbf29ce484222325ull)
     return h;
 }
 
-uint64_t checksum(const std::string& key, const void* bpf, size_t bytes)
+uint64_t checksum(Header h, const std::string& rest)
 {
-    return fnv1a(bpf, bytes, fnv1a(key.data(), key.size()));
+    h.checksum = 0;
+    return fnv1a(rest.data(), rest.size(), fnv1a(&h, sizeof h));
 }
 
-std::string entry_name(const std::string& key)
+std::string entry_name(const SeccompCacheKey& key)
 {
     char name[32];
-    std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(fnv1a(key.data(), key.size())));
+    uint64_t h = fnv1a(key.profile.data(), key.profile.size(), fnv1a(key.head.data(), key.head.size()));
+    std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(h));
     return name;
+}
+
+// Whether the file holds `want` at `offset`, read in pieces into a buffer on the stack: the
+// profile is ~17 KB and a copy of it on the heap costs a start more than the comparison.
+bool holds_at(int fd, uint64_t offset, std::string_view want)
+{
+    char buf[4096];
+    while (!want.empty()) {
+        size_t n = std::min(want.size(), sizeof buf);
+        if (!pread_all(fd, buf, n, offset) || std::memcmp(buf, want.data(), n) != 0) return false;
+        want.remove_prefix(n);
+        offset += n;
+    }
+    return true;
 }
 
 void add_string(std::string& out, std::string_view s)
@@ -59,11 +86,6 @@ void add_string(std::string& out, std::string_view s)
     out += std::to_string(s.size());
     out += ':';
     out += s;
-}
-
-void add_errno(std::string& out, std::optional<uint32_t> e)
-{
-    out += e ? std::to_string(*e) : std::string("-");
 }
 
 bool keeps_sys_admin(const ProcessPlan& p)
@@ -88,95 +110,90 @@ void check_notify_rules(const spec::Seccomp& s, const std::string& where)
 
 }  // namespace
 
-std::string seccomp_cache_key(const spec::Seccomp& s)
+SeccompCacheKey seccomp_cache_key(std::string_view profile_json)
 {
-    std::string k = "berth-seccomp-key 2\nberth " BERTH_VERSION "\n";
+    SeccompCacheKey key;
+    key.profile = profile_json;
+    std::string& k = key.head;
+    k = "berth-seccomp-key 3\nberth " BERTH_VERSION "\n";
     struct stat st {};
-    if (::stat("/proc/self/exe", &st) == 0)
-        k += "exe " + std::to_string(st.st_dev) + " " + std::to_string(st.st_ino) + " " + std::to_string(st.st_size) +
-             " " + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
-    k += "libseccomp " + os::seccomp_library_version() + "\nnative " + os::seccomp_native_arch() + "\ndefault ";
-    add_string(k, s.default_action);
-    k += ' ';
-    add_errno(k, s.default_errno_ret);
-    k += '\n';
-    for (const auto& a : s.architectures) {
-        k += "arch ";
-        add_string(k, a);
-        k += '\n';
+    if (::stat("/proc/self/exe", &st) == 0) {
+        char line[160];
+        std::snprintf(line, sizeof line, "exe %llu %llu %lld %lld.%09ld\n", static_cast<unsigned long long>(st.st_dev),
+                      static_cast<unsigned long long>(st.st_ino), static_cast<long long>(st.st_size),
+                      static_cast<long long>(st.st_mtim.tv_sec), st.st_mtim.tv_nsec);
+        k += line;
     }
-    for (const auto& call : s.syscalls) {
-        k += "rule ";
-        add_string(k, call.action);
+    k += "libseccomp " + os::seccomp_library_version() + "\n";
+    struct utsname u {};
+    if (::uname(&u) == 0) {
+        k += "kernel ";
+        add_string(k, u.release);
         k += ' ';
-        add_errno(k, call.errno_ret);
+        add_string(k, u.version);
         k += '\n';
-        for (const auto& n : call.names) {
-            k += " name ";
-            add_string(k, n);
-            k += '\n';
-        }
-        for (const auto& a : call.args) {
-            k += " arg " + std::to_string(a.index) + ' ';
-            add_string(k, a.op);
-            k += ' ' + std::to_string(a.value) + ' ' + std::to_string(a.value_two) + '\n';
-        }
     }
-    return k;
+    return key;
 }
 
-std::string SeccompCache::path_for(const std::string& key) const { return path_join(dir_, entry_name(key)); }
+std::string SeccompCache::path_for(const SeccompCacheKey& key) const { return path_join(dir_, entry_name(key)); }
 
-std::optional<std::vector<struct sock_filter>> SeccompCache::load(const std::string& key) const
+std::optional<SeccompFilter> SeccompCache::load(const SeccompCacheKey& key) const
 {
     Fd fd(::open(path_for(key).c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
     if (!fd) return std::nullopt;
     struct stat st;
     if (::fstat(fd.get(), &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid() || (st.st_mode & 077) != 0)
         return std::nullopt;
-    auto size = static_cast<uint64_t>(st.st_size);
-    if (size < sizeof(Header) || size > sizeof(Header) + key.size() + BPF_MAXINSNS * sizeof(struct sock_filter))
-        return std::nullopt;
-    std::string data(static_cast<size_t>(size), '\0');
-    size_t done = 0;
-    while (done < data.size()) {
-        ssize_t n = ::pread(fd.get(), data.data() + done, data.size() - done, static_cast<off_t>(done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return std::nullopt;
-        done += static_cast<size_t>(n);
-    }
     Header h;
-    std::memcpy(&h, data.data(), sizeof h);
-    if (std::memcmp(h.magic, magic, sizeof magic) != 0 || h.key_size != key.size() || h.insns == 0 ||
-        h.insns > BPF_MAXINSNS || size != sizeof h + h.key_size + h.insns * sizeof(struct sock_filter))
+    if (!pread_all(fd.get(), &h, sizeof h, 0)) return std::nullopt;
+    if (std::memcmp(h.magic, magic, sizeof magic) != 0 || h.head_size != key.head.size() ||
+        h.profile_size != key.profile.size() || h.insns == 0 || h.insns > BPF_MAXINSNS ||
+        h.path_size > max_listener_text || h.metadata_size > max_listener_text - h.path_size ||
+        static_cast<uint64_t>(st.st_size) !=
+            sizeof h + h.head_size + h.profile_size + h.path_size + h.metadata_size + h.insns * sizeof(struct sock_filter))
         return std::nullopt;
-    if (data.compare(sizeof h, key.size(), key) != 0) return std::nullopt;
-    std::vector<struct sock_filter> bpf(static_cast<size_t>(h.insns));
-    size_t bytes = bpf.size() * sizeof(struct sock_filter);
-    std::memcpy(bpf.data(), data.data() + sizeof h + key.size(), bytes);
-    if (checksum(key, bpf.data(), bytes) != h.checksum) return std::nullopt;
-    return bpf;
+    if (!holds_at(fd.get(), sizeof h, key.head) || !holds_at(fd.get(), sizeof h + h.head_size, key.profile))
+        return std::nullopt;
+    std::string rest(static_cast<size_t>(h.path_size + h.metadata_size + h.insns * sizeof(struct sock_filter)), '\0');
+    if (!pread_all(fd.get(), rest.data(), rest.size(), sizeof h + h.head_size + h.profile_size)) return std::nullopt;
+    if (checksum(h, rest) != h.checksum) return std::nullopt;
+    SeccompFilter f;
+    f.flags = static_cast<unsigned>(h.flags);
+    if (f.flags != h.flags) return std::nullopt;
+    f.listener_path.assign(rest.data(), h.path_size);
+    f.listener_metadata.assign(rest.data() + h.path_size, h.metadata_size);
+    f.bpf.resize(static_cast<size_t>(h.insns));
+    std::memcpy(f.bpf.data(), rest.data() + h.path_size + h.metadata_size, f.bpf.size() * sizeof(struct sock_filter));
+    return f;
 }
 
-void SeccompCache::store(const std::string& key, const std::vector<struct sock_filter>& bpf) const noexcept
+void SeccompCache::store(const SeccompCacheKey& key, const SeccompFilter& f) const noexcept
 {
     try {
         if (::mkdir(dir_.c_str(), 0700) < 0 && errno != EEXIST) return;
         Fd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         struct stat st;
         if (!dir || ::fstat(dir.get(), &st) < 0 || st.st_uid != ::geteuid() || (st.st_mode & 077) != 0) return;
+        if (f.listener_path.size() + f.listener_metadata.size() > max_listener_text) return;
         std::string name = entry_name(key);
         if (auto entries = read_dir(dir.get(), "."); entries && entries->size() >= max_entries)
             for (const auto& e : *entries) ::unlinkat(dir.get(), e.name.c_str(), 0);
+        std::string rest = f.listener_path + f.listener_metadata;
+        rest.append(reinterpret_cast<const char*>(f.bpf.data()), f.bpf.size() * sizeof(struct sock_filter));
         Header h{};
         std::memcpy(h.magic, magic, sizeof magic);
-        h.key_size = key.size();
-        h.insns = bpf.size();
-        size_t bytes = bpf.size() * sizeof(struct sock_filter);
-        h.checksum = checksum(key, bpf.data(), bytes);
+        h.head_size = key.head.size();
+        h.profile_size = key.profile.size();
+        h.insns = f.bpf.size();
+        h.flags = f.flags;
+        h.path_size = f.listener_path.size();
+        h.metadata_size = f.listener_metadata.size();
+        h.checksum = checksum(h, rest);
         std::string data(reinterpret_cast<const char*>(&h), sizeof h);
-        data += key;
-        data.append(reinterpret_cast<const char*>(bpf.data()), bytes);
+        data += key.head;
+        data += key.profile;
+        data += rest;
         // A name of our own: another berth may be storing the same entry right now.
         std::string tmp = ".tmp." + std::to_string(::getpid());
         Fd out(::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
@@ -189,14 +206,8 @@ void SeccompCache::store(const std::string& key, const std::vector<struct sock_f
     }
 }
 
-os::SeccompProgram plan_seccomp(const spec::Seccomp& s, const ProcessPlan& process, const std::string& cache_dir,
-                                const Logger& log)
+SeccompFilter seccomp_filter(std::string_view profile_json, const std::string& cache_dir, const Logger& log)
 {
-    const std::string where = "config.json: .linux.seccomp";
-    check_notify_rules(s, where);
-    os::SeccompProgram prog;
-    prog.flags = os::seccomp_load_flags(s, where, log);
-    prog.before_identity = !process.no_new_privileges && !keeps_sys_admin(process);
     auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] {
         char buf[32];
@@ -204,31 +215,48 @@ os::SeccompProgram plan_seccomp(const spec::Seccomp& s, const ProcessPlan& proce
                       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         return std::string(buf);
     };
-    std::string key;
+    SeccompCacheKey key;
     std::optional<SeccompCache> cache;
     if (!cache_dir.empty()) {
-        key = seccomp_cache_key(s);
+        key = seccomp_cache_key(profile_json);
         cache.emplace(cache_dir);
-        if (auto bpf = cache->load(key)) {
-            prog.bpf = std::move(*bpf);
+        if (auto f = cache->load(key)) {
             log.debug_lazy([&] {
-                return "seccomp: " + std::to_string(prog.bpf.size()) + " instructions from " + cache->path_for(key) +
+                return "seccomp: " + std::to_string(f->bpf.size()) + " instructions from " + cache->path_for(key) +
                        " in " + elapsed();
             });
-            return prog;
+            return std::move(*f);
         }
     }
-    prog.bpf = os::compile_seccomp(s, where, log);
-    const size_t compiled = prog.bpf.size();
+    const std::string where = "config.json: .linux.seccomp";
+    spec::Seccomp s = spec::parse_seccomp(profile_json);
+    check_notify_rules(s, where);
+    SeccompFilter f;
+    f.flags = os::seccomp_load_flags(s, where, log);
+    if (f.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
+        f.listener_path = s.listener_path;
+        f.listener_metadata = s.listener_metadata;
+    }
+    f.bpf = os::compile_seccomp(s, where, log);
+    const size_t compiled = f.bpf.size();
     // The compact program when the compactor can prove it equivalent (the cache stores what is loaded).
-    auto compact = os::compact_seccomp(prog.bpf);
-    if (compact) prog.bpf = std::move(*compact);
+    auto compact = os::compact_seccomp(f.bpf);
+    if (compact) f.bpf = std::move(*compact);
     log.debug_lazy([&] {
         return "seccomp: compiled " + std::to_string(compiled) + " instructions, " +
-               (compact ? std::to_string(prog.bpf.size()) + " after compaction" : std::string("not compacted")) + ", in " +
+               (compact ? std::to_string(f.bpf.size()) + " after compaction" : std::string("not compacted")) + ", in " +
                elapsed();
     });
-    if (cache) cache->store(key, prog.bpf);
+    if (cache) cache->store(key, f);
+    return f;
+}
+
+os::SeccompProgram plan_seccomp(SeccompFilter filter, const ProcessPlan& process)
+{
+    os::SeccompProgram prog;
+    prog.bpf = std::move(filter.bpf);
+    prog.flags = filter.flags;
+    prog.before_identity = !process.no_new_privileges && !keeps_sys_admin(process);
     return prog;
 }
 

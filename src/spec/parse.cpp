@@ -5,7 +5,9 @@
 #include "berth/spec/validate.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/json_span.hpp"
 #include "decode.hpp"
+#include "validate_util.hpp"
 
 namespace berth::spec {
 namespace detail {
@@ -161,13 +163,78 @@ void decode_config(const JsonNode& n, Config& c)
 }  // namespace
 }  // namespace detail
 
-Config parse_config(std::string_view text, std::string_view source)
+namespace {
+
+// The document without linux.seccomp's value, and where that value is: the profile is
+// neither parsed into a tree here nor decoded (see Linux::seccomp). nullopt when the text
+// does not show the member unambiguously (find_nested_member) or the rest is not a document in
+// which linux.seccomp is null; the caller then parses the whole text.
+std::optional<std::pair<nlohmann::json, JsonSpan>> split_seccomp(std::string_view text)
 {
-    nlohmann::json doc = parse_json(text, source);
+    JsonMember m = find_nested_member(text, "linux", "seccomp");
+    if (m.found != JsonMember::Found::yes) return std::nullopt;
+    std::string_view value = text.substr(m.value.begin, m.value.end - m.value.begin);
+    if (value == "null") return std::nullopt;
+    std::string rest;
+    rest.reserve(text.size() - value.size() + 4);
+    rest.append(text.substr(0, m.value.begin)).append("null").append(text.substr(m.value.end));
+    nlohmann::json doc = nlohmann::json::parse(rest, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
+    auto lx = doc.find("linux");
+    if (lx == doc.end() || !lx->is_object()) return std::nullopt;
+    auto seccomp = lx->find("seccomp");
+    if (seccomp == lx->end() || !seccomp->is_null()) return std::nullopt;
+    return std::pair{std::move(doc), m.value};
+}
+
+// `shared` holds `text` when the caller already shares it; otherwise linux.seccomp's slice
+// gets a copy of its own.
+Config parse(std::string_view text, const std::shared_ptr<const std::string>& shared, std::string_view source)
+{
     Config config;
-    detail::decode_config(JsonNode(doc, "", source), config);
+    if (auto split = split_seccomp(text)) {
+        detail::decode_config(JsonNode(split->first, "", source), config);
+        auto [begin, end] = split->second;
+        config.linux->seccomp = shared ? TextSlice(shared, begin, end) : TextSlice(std::string(text.substr(begin, end - begin)));
+    } else {
+        nlohmann::json doc = parse_json(text, source);
+        detail::decode_config(JsonNode(doc, "", source), config);
+    }
     validate(config, source);
     return config;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view text, std::string_view source) { return parse(text, nullptr, source); }
+
+Config parse_config(std::shared_ptr<const std::string> text, std::string_view source)
+{
+    return parse(*text, text, source);
+}
+
+std::optional<Hooks> parse_config_hooks(std::string_view text, std::string_view source)
+{
+    JsonMember m = find_member(text, "hooks");
+    if (m.found == JsonMember::Found::no) return std::nullopt;
+    if (m.found == JsonMember::Found::unclear) return parse_config(text, source).hooks;
+    constexpr std::string_view path = ".hooks";
+    nlohmann::json doc = parse_json_at(text.substr(m.value.begin, m.value.end - m.value.begin), source, path);
+    if (doc.is_null()) return std::nullopt;
+    Hooks hooks;
+    detail::decode(JsonNode(doc, std::string(path), source), hooks);
+    detail::check_hooks(detail::Checker{source}, hooks);
+    return hooks;
+}
+
+Seccomp parse_seccomp(std::string_view text, std::string_view source)
+{
+    constexpr std::string_view path = ".linux.seccomp";
+    nlohmann::json doc = parse_json_at(text, source, path);
+    Seccomp s;
+    detail::decode(JsonNode(doc, std::string(path), source), s);
+    detail::check_seccomp(detail::Checker{source}, s);
+    return s;
 }
 
 std::string read_bundle_config(const std::string& bundle_dir)

@@ -106,7 +106,9 @@ void decode(const JsonNode& n, Linux& l)
     opt(n, "cgroupsPath", l.cgroups_path);
     opt(n, "namespaces", l.namespaces);
     opt(n, "devices", l.devices);
-    opt(n, "seccomp", l.seccomp);
+    // Kept as text (Linux::seccomp); parse_config takes it from the document's own bytes
+    // when it can, and this copy is for the documents where it could not.
+    if (auto s = n.member("seccomp")) l.seccomp = TextSlice(s->json().dump());
     opt(n, "rootfsPropagation", l.rootfs_propagation);
     opt(n, "maskedPaths", l.masked_paths);
     opt(n, "readonlyPaths", l.readonly_paths);

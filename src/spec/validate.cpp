@@ -47,6 +47,8 @@ void check_mounts(const Checker& c, const std::vector<Mount>& mounts)
     }
 }
 
+}  // namespace
+
 void check_hooks(const Checker& c, const Hooks& hooks)
 {
     auto check = [&c](std::string_view name, const std::vector<Hook>& list) {
@@ -63,6 +65,8 @@ void check_hooks(const Checker& c, const Hooks& hooks)
     check("poststart", hooks.poststart);
     check("poststop", hooks.poststop);
 }
+
+namespace {
 
 void check_rlimits(const Checker& c, std::string_view path, const std::vector<Rlimit>& rlimits)
 {

@@ -127,6 +127,8 @@ void check_errno_ret(const Checker& c, const std::string& p, std::optional<uint3
     if (ret && *ret > 0xffff) c.fail(p, "must be at most 65535");
 }
 
+}  // namespace
+
 // Names against the tables berth compiles from (linux/seccomp.hpp).
 void check_seccomp(const Checker& c, const Seccomp& s)
 {
@@ -164,6 +166,8 @@ void check_seccomp(const Checker& c, const Seccomp& s)
         c.fail(".linux.seccomp.listenerPath", "required when a rule uses SCMP_ACT_NOTIFY");
 }
 
+namespace {
+
 void check_paths(const Checker& c, std::string_view path, const std::vector<std::string>& paths)
 {
     for (size_t i = 0; i < paths.size(); ++i) c.absolute(item(path, i), paths[i]);
@@ -190,7 +194,6 @@ void validate_linux(const Checker& c, const Config& config)
     check_sysctls(c, config);
     check_devices(c, l.devices);
     if (l.resources) check_device_rules(c, *l.resources);
-    if (l.seccomp) check_seccomp(c, *l.seccomp);
     check_propagation(c, l.rootfs_propagation);
     check_paths(c, ".linux.maskedPaths", l.masked_paths);
     check_paths(c, ".linux.readonlyPaths", l.readonly_paths);

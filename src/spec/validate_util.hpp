@@ -44,4 +44,10 @@ inline void check_id_mappings(const Checker& c, std::string_view path, const std
 // linux.namespaces (hostname needs a UTS namespace, ...).
 void validate_linux(const Checker& c, const Config& config);
 
+// .hooks: absolute paths, positive timeouts.
+void check_hooks(const Checker& c, const Hooks& hooks);
+
+// linux.seccomp (parse_seccomp): action, architecture, flag and operator names, errno ranges.
+void check_seccomp(const Checker& c, const Seccomp& s);
+
 }  // namespace berth::spec::detail

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 
 #include "berth/util/error.hpp"
@@ -26,8 +27,39 @@ Fd openat_or_throw(int dirfd, const std::string& path, int flags, unsigned mode)
     return Fd(fd);
 }
 
+namespace {
+
+// A regular file straight into a buffer of its size (plus one byte, to see EOF in the same
+// read): an 18 KB config.json appended in 8 KiB pieces cost two reallocations, and the copies
+// touched three times the pages. `what` names it in errors ("" for read_fd's).
+std::string read_sized(int fd, size_t size, size_t max_size, const std::string& what)
+{
+    std::string out(size + 1, '\0');
+    size_t got = 0;
+    for (;;) {
+        ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno(what.empty() ? std::string("read") : "read " + what);
+        if (n == 0) break;
+        got += static_cast<size_t>(n);
+        if (got == out.size()) {  // grew since fstat: go on in bigger steps, within the limit
+            if (out.size() > max_size) throw Error(what + ": grew past " + std::to_string(max_size) + " bytes while read");
+            out.resize(out.size() * 2);
+        }
+    }
+    out.resize(got);
+    if (out.size() > max_size) throw Error(what + ": grew past " + std::to_string(max_size) + " bytes while read");
+    return out;
+}
+
+}  // namespace
+
 std::string read_fd(int fd)
 {
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        return read_sized(fd, static_cast<size_t>(st.st_size), SIZE_MAX, "");
+    // Kernel files (size 0) and pipes: mostly small, so no bigger buffer than they need.
     std::string out;
     char buf[8192];
     for (;;) {
@@ -51,24 +83,7 @@ std::string read_regular_file(const std::string& path, size_t max_size)
     if (static_cast<uint64_t>(st.st_size) > max_size)
         throw Error(path + ": " + std::to_string(st.st_size) + " bytes, more than the " + std::to_string(max_size) +
                     " berth reads");
-    // Straight into a buffer of the file's size: a 100 KB config.json read in 8 KiB pieces
-    // and appended cost five reallocations and their page faults.
-    std::string out(static_cast<size_t>(st.st_size) + 1, '\0');
-    size_t got = 0;
-    for (;;) {
-        ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw_errno("read " + path);
-        if (n == 0) break;
-        got += static_cast<size_t>(n);
-        if (got == out.size()) {  // grew since fstat: go on in bigger steps, within the limit
-            if (out.size() > max_size) throw Error(path + ": grew past " + std::to_string(max_size) + " bytes while read");
-            out.resize(out.size() * 2);
-        }
-    }
-    out.resize(got);
-    if (out.size() > max_size) throw Error(path + ": grew past " + std::to_string(max_size) + " bytes while read");
-    return out;
+    return read_sized(fd.get(), static_cast<size_t>(st.st_size), max_size, path);
 }
 
 std::string read_file(const std::string& path)
@@ -129,6 +144,20 @@ bool write_all(int fd, const void* buf, size_t len) noexcept
         }
         p += n;
         len -= static_cast<size_t>(n);
+    }
+    return true;
+}
+
+bool pread_all(int fd, void* buf, size_t len, uint64_t offset) noexcept
+{
+    auto p = static_cast<char*>(buf);
+    while (len > 0) {
+        ssize_t n = ::pread(fd, p, len, static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        p += n;
+        len -= static_cast<size_t>(n);
+        offset += static_cast<uint64_t>(n);
     }
     return true;
 }

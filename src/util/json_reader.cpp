@@ -20,7 +20,9 @@ bool is_identifier(std::string_view key)
 
 }  // namespace
 
-nlohmann::json parse_json(std::string_view text, std::string_view source)
+nlohmann::json parse_json(std::string_view text, std::string_view source) { return parse_json_at(text, source, ""); }
+
+nlohmann::json parse_json_at(std::string_view text, std::string_view source, std::string_view path)
 {
     try {
         return nlohmann::json::parse(text.begin(), text.end());
@@ -30,7 +32,12 @@ nlohmann::json parse_json(std::string_view text, std::string_view source)
         std::string_view msg = e.what();
         if (auto pos = msg.find("] "); msg.starts_with("[json.exception") && pos != std::string_view::npos)
             msg.remove_prefix(pos + 2);
-        throw Error(std::string(source) + ": invalid JSON: " + std::string(msg));
+        std::string where(source);
+        if (!path.empty()) {
+            where += ": ";
+            where += path;
+        }
+        throw Error(where + ": invalid JSON: " + std::string(msg));
     }
 }
 

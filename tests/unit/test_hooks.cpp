@@ -83,10 +83,10 @@ TEST_CASE("hooks: each kind's hooks in config order, named by JSON path", "[hook
         "prestart": [{"path": "/p"}],
         "createRuntime": [{"path": "/a", "args": ["a0", "x"], "env": ["E=1"], "timeout": 3}, {"path": "/b", "env": []}],
         "poststop": [{"path": "/z"}]})");
-    CHECK(hooks_of(c, HookKind::create_container).empty());
-    CHECK(hooks_of(c, HookKind::prestart).size() == 1);
-    CHECK(hooks_of(config_with_hooks("{}"), HookKind::poststop).empty());
-    HookList l = prepare_hooks(c, HookKind::create_runtime, hook_state("id", "creating", "/b", {}));
+    CHECK(hooks_of(c.hooks, HookKind::create_container).empty());
+    CHECK(hooks_of(c.hooks, HookKind::prestart).size() == 1);
+    CHECK(hooks_of(config_with_hooks("{}").hooks, HookKind::poststop).empty());
+    HookList l = prepare_hooks(c.hooks, HookKind::create_runtime, hook_state("id", "creating", "/b", {}));
     l.finalize_pointers();
     REQUIRE(l.hooks.size() == 2);
     CHECK(l.hooks[0].where == ".hooks.createRuntime[0]");

@@ -49,12 +49,16 @@ json seccomp_config(const json& seccomp)
     return j;
 }
 
-spec::Seccomp profile(const json& seccomp) { return *spec::parse_config(seccomp_config(seccomp).dump()).linux->seccomp; }
+// As a container's config gives it to the filter (Linux::seccomp's text).
+spec::Seccomp profile(const json& seccomp)
+{
+    return spec::parse_seccomp(spec::parse_config(seccomp_config(seccomp).dump()).linux->seccomp->view());
+}
 
 std::string seccomp_error(const json& seccomp)
 {
     try {
-        spec::parse_config(seccomp_config(seccomp).dump());
+        profile(seccomp);
     } catch (const Error& e) {
         return e.what();
     }
@@ -355,24 +359,39 @@ TEST_CASE("seccomp: a notifying rule hands its calls to the listener fd", "[secc
 TEST_CASE("seccomp: the plan decides when the filter goes in", "[seccomp]")
 {
     Logger log;
-    spec::Seccomp s = profile({{"defaultAction", "SCMP_ACT_ALLOW"}});
+    auto filter = [&](const json& j) { return runtime::seccomp_filter(j.dump(), "", log); };
+    json allow = {{"defaultAction", "SCMP_ACT_ALLOW"}};
     runtime::ProcessPlan p;
     p.no_new_privileges = true;
-    CHECK_FALSE(runtime::plan_seccomp(s, p, "", log).before_identity);
+    CHECK_FALSE(runtime::plan_seccomp(filter(allow), p).before_identity);
     p.no_new_privileges = false;
     p.identity.uid = 0;  // keeps all of berth's capabilities
-    CHECK_FALSE(runtime::plan_seccomp(s, p, "", log).before_identity);
+    CHECK_FALSE(runtime::plan_seccomp(filter(allow), p).before_identity);
     p.caps.present = true;
     p.caps.effective = uint64_t{1} << 21;  // CAP_SYS_ADMIN
-    CHECK_FALSE(runtime::plan_seccomp(s, p, "", log).before_identity);
+    CHECK_FALSE(runtime::plan_seccomp(filter(allow), p).before_identity);
     p.caps.effective = uint64_t{1} << 5;
-    CHECK(runtime::plan_seccomp(s, p, "", log).before_identity);
+    CHECK(runtime::plan_seccomp(filter(allow), p).before_identity);
+    // The listener goes with the filter only where a rule notifies.
+    json notify = {{"defaultAction", "SCMP_ACT_ALLOW"},
+                   {"listenerPath", "/l"},
+                   {"listenerMetadata", "m"},
+                   {"syscalls", {{{"names", {"mkdir"}}, {"action", "SCMP_ACT_NOTIFY"}}}}};
+    auto f = filter(notify);
+    CHECK(f.listener_path == "/l");
+    CHECK(f.listener_metadata == "m");
+    CHECK(runtime::plan_seccomp(f, p).listener());
+    json no_rule = notify;
+    no_rule["syscalls"][0]["action"] = "SCMP_ACT_ERRNO";
+    CHECK(filter(no_rule).listener_path.empty());
     // NOTIFY on sendmsg would block the init's own hand-over of the listener fd.
-    spec::Seccomp bad = profile({{"defaultAction", "SCMP_ACT_ALLOW"},
-                                 {"listenerPath", "/l"},
-                                 {"syscalls", {{{"names", {"mkdir", "sendmsg"}}, {"action", "SCMP_ACT_NOTIFY"}}}}});
-    CHECK_THROWS_WITH(runtime::plan_seccomp(bad, p, "", log),
-                      Catch::StartsWith("config.json: .linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for sendmsg"));
+    json bad = notify;
+    bad["syscalls"][0]["names"] = {"mkdir", "sendmsg"};
+    CHECK_THROWS_WITH(filter(bad), Catch::StartsWith("config.json: .linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY "
+                                                     "cannot be used for sendmsg"));
+    // The profile's contents are checked here (parse_config keeps its text).
+    CHECK_THROWS_WITH(filter({{"defaultAction", "SCMP_ACT_DENY"}}),
+                      "config.json: .linux.seccomp.defaultAction: unknown action \"SCMP_ACT_DENY\"");
 }
 
 TEST_CASE("seccomp: compiled filters are cached and checked before use", "[seccomp]")
@@ -381,26 +400,25 @@ TEST_CASE("seccomp: compiled filters are cached and checked before use", "[secco
     std::string dir = tmp.path + "/~seccomp";
     json j = {{"defaultAction", "SCMP_ACT_ERRNO"},
               {"architectures", {"SCMP_ARCH_X86_64"}},
-              {"syscalls", {{{"names", {"read", "write"}}, {"action", "SCMP_ACT_ALLOW"}}}}};
-    spec::Seccomp s = profile(j);
-    std::string key = runtime::seccomp_cache_key(s);
-    // Deterministic, and every field that shapes the program changes it.
-    CHECK(key == runtime::seccomp_cache_key(profile(j)));
-    for (auto edit : std::vector<std::function<void(json&)>>{
-             [](json& x) { x["defaultErrnoRet"] = 1; }, [](json& x) { x["architectures"] = json::array(); },
-             [](json& x) { x["syscalls"][0]["names"][1] = "writev"; }, [](json& x) { x["syscalls"][0]["errnoRet"] = 1; },
-             [](json& x) { x["syscalls"][0]["args"] = {arg(0, "SCMP_CMP_EQ", 1)}; }}) {
-        json other = j;
-        edit(other);
-        CHECK(runtime::seccomp_cache_key(profile(other)) != key);
-    }
-    CHECK_THAT(key, Catch::Contains("libseccomp " + os::seccomp_library_version()));
+              {"listenerPath", "/run/l.sock"},
+              {"listenerMetadata", "meta"},
+              {"syscalls",
+               {{{"names", {"read", "write"}}, {"action", "SCMP_ACT_ALLOW"}},
+                {{"names", {"mkdir"}}, {"action", "SCMP_ACT_NOTIFY"}}}}};
+    const std::string text = j.dump();
+    auto key = runtime::seccomp_cache_key(text);
+    // The profile's text is the key, byte for byte, next to what else shapes the program.
+    CHECK(key.profile == text);
+    CHECK(key.head == runtime::seccomp_cache_key(text).head);
+    CHECK_THAT(key.head, Catch::Contains("libseccomp " + os::seccomp_library_version()) && Catch::Contains("kernel ") &&
+                             Catch::Contains("exe "));
 
     runtime::SeccompCache cache(dir);
     CHECK_FALSE(cache.load(key));
     Logger log;
-    auto bpf = os::compile_seccomp(s, "config.json: .linux.seccomp", log);
-    cache.store(key, bpf);
+    runtime::SeccompFilter f = runtime::seccomp_filter(text, "", log);
+    REQUIRE(f.listener_path == "/run/l.sock");
+    cache.store(key, f);
     struct stat st;
     REQUIRE(::stat(cache.path_for(key).c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
@@ -408,29 +426,44 @@ TEST_CASE("seccomp: compiled filters are cached and checked before use", "[secco
     CHECK((st.st_mode & 0777) == 0700);
     auto back = cache.load(key);
     REQUIRE(back);
-    REQUIRE(back->size() == bpf.size());
-    CHECK(std::memcmp(back->data(), bpf.data(), bpf.size() * sizeof bpf[0]) == 0);
-    // Another key never gets this program, even if it lands on the same file.
-    std::string other_key = runtime::seccomp_cache_key(profile({{"defaultAction", "SCMP_ACT_ALLOW"}}));
+    REQUIRE(back->bpf.size() == f.bpf.size());
+    CHECK(std::memcmp(back->bpf.data(), f.bpf.data(), f.bpf.size() * sizeof f.bpf[0]) == 0);
+    CHECK(back->flags == f.flags);
+    CHECK(back->listener_path == f.listener_path);
+    CHECK(back->listener_metadata == "meta");
+    // Another key never gets this filter, even if it lands on the same file: a profile that
+    // differs in one byte (here only in spacing), or another head.
+    const std::string spaced = j.dump(1);
+    auto other_key = runtime::seccomp_cache_key(spaced);
     write_file_atomic(cache.path_for(other_key), read_file(cache.path_for(key)), 0600);
     CHECK_FALSE(cache.load(other_key));
+    auto other_head = key;
+    other_head.head.back() = '\t';
+    write_file_atomic(cache.path_for(other_head), read_file(cache.path_for(key)), 0600);
+    CHECK_FALSE(cache.load(other_head));
 
-    std::string good = read_file(cache.path_for(key));
+    const std::string good = read_file(cache.path_for(key));
+    const size_t bpf_bytes = f.bpf.size() * sizeof f.bpf[0];
     auto rejected = [&](const std::string& content, unsigned mode = 0600) {
         ::unlink(cache.path_for(key).c_str());
         write_file_atomic(cache.path_for(key), content, mode);
         ::chmod(cache.path_for(key).c_str(), mode);
         return !cache.load(key);
     };
+    auto flipped = [&](size_t offset) {
+        std::string s = good;
+        s[offset] ^= 0x01;
+        return s;
+    };
     CHECK_FALSE(rejected(good));
-    std::string flipped = good;
-    flipped[flipped.size() - 3] ^= 0x01;  // one bit of the program
-    CHECK(rejected(flipped));
-    std::string other_profile = good;
-    other_profile[good.size() - bpf.size() * sizeof bpf[0] - 2] ^= 0x01;  // one bit of the stored key
-    CHECK(rejected(other_profile));
-    CHECK(rejected(good.substr(0, good.size() - sizeof bpf[0])));  // truncated
-    CHECK(rejected(good + std::string(sizeof bpf[0], '\0')));       // extended
+    CHECK(rejected(flipped(good.size() - 3)));                                // one bit of the program
+    CHECK(rejected(flipped(good.size() - bpf_bytes - 2)));                   // of the listener's metadata
+    CHECK(rejected(flipped(good.size() - bpf_bytes - 4 - 3)));               // of its path
+    CHECK(rejected(flipped(good.size() - bpf_bytes - 4 - 11 - text.size() / 2)));  // of the stored profile
+    CHECK(rejected(flipped(80)));                                            // of the stored head
+    CHECK(rejected(flipped(16 + 3 * 8)));                                    // of the header's flags
+    CHECK(rejected(good.substr(0, good.size() - sizeof f.bpf[0])));          // truncated
+    CHECK(rejected(good + std::string(sizeof f.bpf[0], '\0')));              // extended
     CHECK(rejected(std::string(good.size(), '\0')));
     CHECK(rejected(good, 0644));  // others could read it: not ours as written
     ::unlink(cache.path_for(key).c_str());
@@ -438,17 +471,16 @@ TEST_CASE("seccomp: compiled filters are cached and checked before use", "[secco
     CHECK_FALSE(cache.load(key));
     ::unlink(cache.path_for(key).c_str());
 
-    // plan_seccomp compiles once, then reads the cache.
+    // seccomp_filter compiles once, then reads the cache.
     std::FILE* out = std::tmpfile();
     REQUIRE(out);
     Logger dbg(::fileno(out));
     dbg.open("", LogFormat::text, true);
-    runtime::ProcessPlan proc;
-    proc.no_new_privileges = true;
-    auto first = runtime::plan_seccomp(s, proc, dir, dbg);
-    auto second = runtime::plan_seccomp(s, proc, dir, dbg);
+    auto first = runtime::seccomp_filter(text, dir, dbg);
+    auto second = runtime::seccomp_filter(text, dir, dbg);
     REQUIRE(first.bpf.size() == second.bpf.size());
     CHECK(std::memcmp(first.bpf.data(), second.bpf.data(), first.bpf.size() * sizeof first.bpf[0]) == 0);
+    CHECK(second.listener_path == "/run/l.sock");
     char buf[2048] = {};
     REQUIRE(::pread(::fileno(out), buf, sizeof buf - 1, 0) > 0);
     std::fclose(out);

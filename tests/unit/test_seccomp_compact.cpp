@@ -50,11 +50,8 @@ struct sock_filter insn(uint16_t code, uint32_t k, uint8_t jt = 0, uint8_t jf = 
 
 Program compile(const json& seccomp)
 {
-    json j = json::parse(R"({"ociVersion": "1.2.0", "root": {"path": "rootfs"},
-                             "process": {"args": ["sh"], "cwd": "/"}, "linux": {}})");
-    j["linux"]["seccomp"] = seccomp;
     Logger log;
-    return os::compile_seccomp(*spec::parse_config(j.dump()).linux->seccomp, "config.json: .linux.seccomp", log);
+    return os::compile_seccomp(spec::parse_seccomp(seccomp.dump()), "config.json: .linux.seccomp", log);
 }
 
 // containers-common's profile for this host as podman passes it (what
@@ -277,17 +274,11 @@ TEST_CASE("seccomp compaction: the plan loads the compact program and says so", 
         WARN("no /usr/share/containers/seccomp.json; skipped");
         return;
     }
-    json j = json::parse(R"({"ociVersion": "1.2.0", "root": {"path": "rootfs"},
-                             "process": {"args": ["sh"], "cwd": "/", "noNewPrivileges": true}, "linux": {}})");
-    j["linux"]["seccomp"] = *profile;
-    spec::Seccomp s = *spec::parse_config(j.dump()).linux->seccomp;
     std::FILE* out = std::tmpfile();
     REQUIRE(out);
     Logger dbg(::fileno(out));
     dbg.open("", LogFormat::text, true);
-    runtime::ProcessPlan proc;
-    proc.no_new_privileges = true;
-    auto planned = runtime::plan_seccomp(s, proc, "", dbg);
+    auto planned = runtime::seccomp_filter(profile->dump(), "", dbg);
     Program old_prog = compile(*profile);
     auto compact = os::compact_seccomp(old_prog);
     REQUIRE(compact);

@@ -229,12 +229,13 @@ TEST_CASE("spec: full config parses every section", "[spec]")
     CHECK(r.unified.at("memory.high") == "max");
 
     REQUIRE(l.seccomp);
-    CHECK(l.seccomp->default_action == "SCMP_ACT_ERRNO");
-    CHECK(l.seccomp->default_errno_ret == 1u);
-    CHECK(l.seccomp->syscalls[0].names == std::vector<std::string>{"read", "write"});
-    CHECK_FALSE(l.seccomp->syscalls[0].errno_ret);
-    CHECK(l.seccomp->syscalls[1].args[0].value == 8u);
-    CHECK(l.seccomp->syscalls[1].args[0].op == "SCMP_CMP_EQ");
+    spec::Seccomp s = spec::parse_seccomp(l.seccomp->view());
+    CHECK(s.default_action == "SCMP_ACT_ERRNO");
+    CHECK(s.default_errno_ret == 1u);
+    CHECK(s.syscalls[0].names == std::vector<std::string>{"read", "write"});
+    CHECK_FALSE(s.syscalls[0].errno_ret);
+    CHECK(s.syscalls[1].args[0].value == 8u);
+    CHECK(s.syscalls[1].args[0].op == "SCMP_CMP_EQ");
     CHECK(l.rootfs_propagation == "rslave");
     CHECK(l.intel_rdt->enable_cmt);
     CHECK(l.personality->domain == "LINUX32");
@@ -361,17 +362,6 @@ TEST_CASE("spec: bad configs name the JSON path", "[spec]")
          "config.json: .linux.resources.devices[0].access: invalid device access \"rwx\" (want a subset of \"rwm\")"},
         {"rootfsPropagation", [](json& j) { j["linux"]["rootfsPropagation"] = "bogus"; },
          "config.json: .linux.rootfsPropagation: invalid rootfs propagation \"bogus\""},
-        {"seccomp action missing", [](json& j) {
-             j["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_ALLOW"}, {"syscalls", {{{"names", {"read"}}}}}};
-         },
-         "config.json: .linux.seccomp.syscalls[0].action: required field missing"},
-        {"seccomp arg value negative", [](json& j) {
-             j["linux"]["seccomp"] = {
-                 {"defaultAction", "SCMP_ACT_ALLOW"},
-                 {"syscalls", {{{"names", {"read"}}, {"action", "SCMP_ACT_ERRNO"},
-                                {"args", {{{"index", 0}, {"value", -1}, {"op", "SCMP_CMP_EQ"}}}}}}}};
-         },
-         "config.json: .linux.seccomp.syscalls[0].args[0].value: value -1 out of range (0..18446744073709551615)"},
         {"masked path relative", [](json& j) { j["linux"]["maskedPaths"] = {"/proc/kcore", "proc/keys"}; },
          "config.json: .linux.maskedPaths[1]: must be an absolute path"},
         {"time offsets without time ns", [](json& j) { j["linux"]["timeOffsets"]["boottime"] = {{"secs", 1}}; },
@@ -381,6 +371,103 @@ TEST_CASE("spec: bad configs name the JSON path", "[spec]")
         INFO(bc.name);
         CHECK(parse_error_json(with(bc.mutate)) == bc.message);
     }
+}
+
+TEST_CASE("spec: linux.seccomp is kept as its text and checked by parse_seccomp", "[spec]")
+{
+    // The profile's own bytes, spacing and all: they are the key of berth's filter cache.
+    const std::string profile = "{ \"defaultAction\" :\"SCMP_ACT_ERRNO\",\n  \"syscalls\": [{\"names\": [\"read\"], "
+                                "\"action\": \"SCMP_ACT_ALLOW\"}] }";
+    std::string text = minimal().dump();
+    text.insert(text.find("\"linux\":{") + 9, "\"seccomp\":  " + profile + " ,");
+    spec::Config c = spec::parse_config(text);
+    REQUIRE(c.linux->seccomp);
+    CHECK(c.linux->seccomp->view() == profile);
+    auto shared = std::make_shared<const std::string>(text);
+    spec::Config c2 = spec::parse_config(shared);
+    CHECK(c2.linux->seccomp->view() == profile);
+    CHECK(c2.linux->seccomp->view().data() >= shared->data());  // a slice of the caller's text, no copy
+    CHECK(c2.linux->seccomp->view().data() < shared->data() + shared->size());
+    CHECK(spec::parse_seccomp(c.linux->seccomp->view()).syscalls.at(0).names == std::vector<std::string>{"read"});
+
+    // Where the text cannot show the member plainly, the parsed value is kept instead, and a
+    // duplicate key means what the parser makes of it (the last one).
+    auto kept = [](const std::string& t) {
+        auto s = spec::parse_config(t).linux->seccomp;
+        return s ? json::parse(s->view()) : json();
+    };
+    json allow = {{"defaultAction", "SCMP_ACT_ALLOW"}};
+    json errno_ = {{"defaultAction", "SCMP_ACT_ERRNO"}};
+    std::string base = minimal().dump();
+    auto in_linux = [&](const std::string& members) {
+        std::string t = base;
+        return t.insert(t.find("\"linux\":{") + 9, members + ",");
+    };
+    CHECK(kept(in_linux("\"secc\\u006fmp\":" + allow.dump())) == allow);
+    CHECK(kept(in_linux("\"seccomp\":" + allow.dump() + ",\"secc\\u006fmp\":" + errno_.dump())) == errno_);
+    CHECK(kept(in_linux("\"secc\\u006fmp\":" + allow.dump() + ",\"seccomp\":" + errno_.dump())) == errno_);
+    CHECK(kept(in_linux("\"seccomp\":" + allow.dump() + ",\"seccomp\":" + errno_.dump())) == errno_);
+    CHECK(kept(in_linux("\"seccomp\":null")).is_null());
+    CHECK_FALSE(spec::parse_config(in_linux("\"seccomp\":null")).linux->seccomp);
+    // Broken JSON: where the scan cannot find the value's end, parse_config fails on the whole
+    // text; where it can, the value's text fails in parse_seccomp (which every user of the
+    // profile calls first: a cached filter's key is a text that parsed).
+    CHECK_THAT(parse_error(in_linux("\"seccomp\":{\"a\":[}")), Catch::StartsWith("config.json: invalid JSON: "));
+    CHECK_THAT(parse_error(in_linux("\"seccomp\":{\"a\":\"}")), Catch::StartsWith("config.json: invalid JSON: "));
+    CHECK(parse_error(in_linux("\"seccomp\":{]")) == "<no error>");
+    CHECK_THROWS_WITH(spec::parse_seccomp(spec::parse_config(in_linux("\"seccomp\":{]")).linux->seccomp->view()),
+                      Catch::StartsWith("config.json: .linux.seccomp: invalid JSON: "));
+
+    // Its contents are checked where a filter is built (runtime/seccomp_plan.hpp), by
+    // parse_seccomp, with the paths of config.json.
+    auto seccomp_error = [](const json& s) {
+        try {
+            spec::parse_seccomp(s.dump());
+        } catch (const berth::Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("<no error>");
+    };
+    CHECK(seccomp_error({{"defaultAction", "SCMP_ACT_ALLOW"}, {"syscalls", {{{"names", {"read"}}}}}}) ==
+          "config.json: .linux.seccomp.syscalls[0].action: required field missing");
+    CHECK(seccomp_error({{"defaultAction", "SCMP_ACT_ALLOW"},
+                         {"syscalls",
+                          {{{"names", {"read"}},
+                            {"action", "SCMP_ACT_ERRNO"},
+                            {"args", {{{"index", 0}, {"value", -1}, {"op", "SCMP_CMP_EQ"}}}}}}}}) ==
+          "config.json: .linux.seccomp.syscalls[0].args[0].value: value -1 out of range (0..18446744073709551615)");
+    CHECK(seccomp_error("SCMP_ACT_ALLOW") == "config.json: .linux.seccomp: expected object, got string");
+    CHECK_THAT(parse_error(in_linux("\"seccomp\":{\"defaultAction\":1}")), Catch::Equals("<no error>"));
+    CHECK_THROWS_WITH(spec::parse_seccomp("{\"defaultAction\": "),
+                      Catch::StartsWith("config.json: .linux.seccomp: invalid JSON: "));
+}
+
+TEST_CASE("spec: parse_config_hooks gives what parse_config would", "[spec]")
+{
+    json hooks = {{"poststop", {{{"path", "/bin/true"}, {"args", {"true", "x"}}, {"timeout", 3}}}},
+                  {"poststart", {{{"path", "/bin/false"}}}}};
+    auto same = [](const std::string& text) {
+        auto a = spec::parse_config_hooks(text);
+        auto b = spec::parse_config(text).hooks;
+        REQUIRE(a.has_value() == b.has_value());
+        if (!a) return true;
+        return a->poststop.size() == b->poststop.size() && a->poststart.size() == b->poststart.size() &&
+               (a->poststop.empty() || (a->poststop[0].path == b->poststop[0].path &&
+                                        a->poststop[0].args == b->poststop[0].args &&
+                                        a->poststop[0].timeout == b->poststop[0].timeout));
+    };
+    CHECK(same(minimal().dump()));
+    CHECK_FALSE(spec::parse_config_hooks(minimal().dump()));
+    CHECK(same(with([&](json& j) { j["hooks"] = hooks; }).dump()));
+    CHECK(spec::parse_config_hooks(with([&](json& j) { j["hooks"] = hooks; }).dump(2))->poststop.at(0).timeout == 3);
+    CHECK(same(with([&](json& j) { j["hooks"] = nullptr; }).dump()));
+    std::string escaped = with([&](json& j) { j["hooks"] = hooks; }).dump();
+    escaped.replace(escaped.find("\"hooks\""), 7, "\"h\\u006foks\"");
+    CHECK(same(escaped));
+    CHECK(spec::parse_config_hooks(escaped)->poststart.size() == 1);
+    // The same checks as parse_config's.
+    CHECK_THROWS_WITH(spec::parse_config_hooks(with([](json& j) { j["hooks"]["poststop"] = {{{"path", "rel"}}}; }).dump()),
+                      "config.json: .hooks.poststop[0].path: must be an absolute path");
 }
 
 TEST_CASE("spec: JSON syntax errors", "[spec]")

@@ -37,10 +37,11 @@ public:
     state::Status status() const { return status_; }
     // nullptr when the container has no cgroup (--cgroup-manager=disabled, or a broken create).
     cgroups::Manager* cgroup();
-    // The config.json the container was created from, parsed (exec, update, events, hooks).
+    // The config.json the container was created from, parsed (exec, update, events).
     spec::Config config() const;
-    // The same, or none with a warning "<what>: <why>" when it cannot be read.
-    std::optional<spec::Config> config_or_warn(const Logger& log, std::string_view what) const;
+    // Only its hooks (spec::parse_config_hooks: start and delete need no more), or none with
+    // a warning "<what>: <why>" when they cannot be read.
+    std::optional<spec::Hooks> hooks_or_warn(const Logger& log, std::string_view what) const;
 
     // A pidfd of the init, taken while its start time still matches; empty when it is gone.
     Fd init_pidfd() const;

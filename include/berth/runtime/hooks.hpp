@@ -28,6 +28,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,21 +46,22 @@ inline constexpr HookKind hook_kinds[] = {HookKind::prestart,        HookKind::c
 
 // The config.json member name: "prestart", "createRuntime", ...
 std::string_view hook_kind_name(HookKind kind);
-// The config's hooks of that kind, in order (empty when none).
-const std::vector<spec::Hook>& hooks_of(const spec::Config& config, HookKind kind);
+// A config's hooks (Config::hooks) of that kind, in order (empty when none).
+const std::vector<spec::Hook>& hooks_of(const std::optional<spec::Hooks>& hooks, HookKind kind);
 
 // The runtime-spec state (ociVersion, id, status, pid, bundle, annotations), pid left open.
 HookState hook_state(const std::string& id, std::string_view status, const std::string& bundle,
                      const std::map<std::string, std::string>& annotations);
 
-// The config's hooks of `kind`, ready for run_hooks() once finalize_pointers() was called.
-HookList prepare_hooks(const spec::Config& config, HookKind kind, HookState state);
+// The hooks of `kind`, ready for run_hooks() once finalize_pointers() was called.
+HookList prepare_hooks(const std::optional<spec::Hooks>& hooks, HookKind kind, HookState state);
 
-// berth's side: runs the config's hooks of `kind` in order with the state for `pid`, each
-// hook without `env` in berth's environment. Throws Error naming the first hook that fails.
-void run_hooks(const spec::Config& config, HookKind kind, const HookState& state, pid_t pid, const Logger& log);
+// berth's side: runs the hooks of `kind` in order with the state for `pid`, each hook
+// without `env` in berth's environment. Throws Error naming the first hook that fails.
+void run_hooks(const std::optional<spec::Hooks>& hooks, HookKind kind, const HookState& state, pid_t pid,
+               const Logger& log);
 // The same, but every hook runs and each failure is a warning (poststart, poststop).
-void run_hooks_warn_only(const spec::Config& config, HookKind kind, const HookState& state, pid_t pid,
+void run_hooks_warn_only(const std::optional<spec::Hooks>& hooks, HookKind kind, const HookState& state, pid_t pid,
                          const Logger& log);
 
 }  // namespace berth::runtime

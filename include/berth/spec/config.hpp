@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -208,6 +209,29 @@ struct Resources {
 
 // ---- linux.seccomp ----
 
+// A piece of a larger text, sharing it: linux.seccomp's JSON is ~17 KB of an engine's
+// config.json, which berth keeps anyway, and a copy of it costs a start its page faults.
+class TextSlice {
+public:
+    TextSlice() = default;
+    explicit TextSlice(std::string whole)
+        : text_(std::make_shared<const std::string>(std::move(whole))), end_(text_->size())
+    {
+    }
+    TextSlice(std::shared_ptr<const std::string> whole, size_t begin, size_t end)
+        : text_(std::move(whole)), begin_(begin), end_(end)
+    {
+    }
+    std::string_view view() const
+    {
+        return text_ ? std::string_view(*text_).substr(begin_, end_ - begin_) : std::string_view();
+    }
+
+private:
+    std::shared_ptr<const std::string> text_;
+    size_t begin_ = 0, end_ = 0;
+};
+
 struct SeccompArg {
     uint32_t index = 0;
     uint64_t value = 0, value_two = 0;
@@ -267,7 +291,10 @@ struct Linux {
     std::string cgroups_path;
     std::vector<Namespace> namespaces;
     std::vector<Device> devices;
-    std::optional<Seccomp> seccomp;
+    // linux.seccomp as JSON text, parsed by parse_seccomp only where a filter is built and
+    // berth's cache of compiled filters does not hold it (runtime/seccomp_plan.hpp): an
+    // engine's profile is ~17 KB of its ~18 KB config and the same for every container.
+    std::optional<TextSlice> seccomp;
     std::string rootfs_propagation;
     std::vector<std::string> masked_paths, readonly_paths;
     std::string mount_label;

@@ -15,8 +15,20 @@ namespace berth::spec {
 //   config.json: .linux.resources.memory.limit: expected integer, got string
 //   config.json: .root.path: required field missing
 //   config.json: invalid JSON: <parser message>
-// Unknown fields are ignored; JSON null counts as absent.
+// Unknown fields are ignored; JSON null counts as absent. linux.seccomp is kept as text
+// (Linux::seccomp) and checked by parse_seccomp.
 Config parse_config(std::string_view text, std::string_view source = config_file_name);
+// The same for a text the caller shares: linux.seccomp's slice points into it, no copy.
+Config parse_config(std::shared_ptr<const std::string> text, std::string_view source = config_file_name);
+
+// Only the hooks of a config.json (as parse_config would give them): for the stored config,
+// read by start and delete for their poststart and poststop hooks. The rest of the text is
+// scanned, not parsed (util/json_span.hpp), unless the scan cannot tell where the hooks are.
+std::optional<Hooks> parse_config_hooks(std::string_view text, std::string_view source = config_file_name);
+
+// Linux::seccomp's text, parsed and validated; errors name paths under ".linux.seccomp" of
+// `source`.
+Seccomp parse_seccomp(std::string_view text, std::string_view source = config_file_name);
 
 // The text of <bundle_dir>/config.json: a regular file (a FIFO there is refused without
 // blocking) of at most max_config_size bytes. Errors carry the file's path.

@@ -40,6 +40,10 @@ void write_file_atomic(const std::string& path, std::string_view data, unsigned 
 // write(2) until done, retrying on EINTR. Returns false with errno set on failure.
 bool write_all(int fd, const void* buf, size_t len) noexcept;
 
+// pread(2) of exactly len bytes at offset, retrying on EINTR and short reads. False on an
+// error (errno set) or when the file ends first.
+bool pread_all(int fd, void* buf, size_t len, uint64_t offset) noexcept;
+
 struct DirEntry {
     std::string name;
     unsigned char type = 0;  // d_type: DT_DIR, DT_REG, ... (DT_UNKNOWN on some filesystems)

@@ -17,6 +17,8 @@ namespace berth {
 
 // Parses a whole document; syntax errors read "<source>: invalid JSON: <what and where>".
 nlohmann::json parse_json(std::string_view text, std::string_view source);
+// A document that was a member's value, at `path` of `source`: "<source>: <path>: invalid JSON: ...".
+nlohmann::json parse_json_at(std::string_view text, std::string_view source, std::string_view path);
 
 // jq-style path of a member: ".key" for identifier-like keys, `["net.ipv4.ip_forward"]` otherwise.
 std::string json_member_path(std::string_view parent, std::string_view key);
