@@ -92,15 +92,23 @@ std::string read_file(const std::string& path)
     return with_context("read " + path, [&] { return read_fd(fd.get()); });
 }
 
+namespace {
+
+// Empty when there is no such file; other errors throw.
+Fd open_if_exists(const std::string& path)
+{
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd && errno != ENOENT) throw_errno("open " + path);
+    return fd;
+}
+
+}  // namespace
+
 std::optional<std::string> read_file_if_exists(const std::string& path)
 {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return std::nullopt;
-        throw_errno("open " + path);
-    }
-    Fd owned(fd);
-    return with_context("read " + path, [&] { return read_fd(owned.get()); });
+    Fd fd = open_if_exists(path);
+    if (!fd) return std::nullopt;
+    return with_context("read " + path, [&] { return read_fd(fd.get()); });
 }
 
 std::string read_small_fd(int fd)
@@ -124,13 +132,9 @@ std::string read_small_file(const std::string& path)
 
 std::optional<std::string> read_small_file_if_exists(const std::string& path)
 {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return std::nullopt;
-        throw_errno("open " + path);
-    }
-    Fd owned(fd);
-    return with_context("read " + path, [&] { return read_small_fd(owned.get()); });
+    Fd fd = open_if_exists(path);
+    if (!fd) return std::nullopt;
+    return with_context("read " + path, [&] { return read_small_fd(fd.get()); });
 }
 
 bool write_all(int fd, const void* buf, size_t len) noexcept

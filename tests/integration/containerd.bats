@@ -18,41 +18,15 @@ setup_file() {
 	mkdir -p "$CTD_DIR"
 	[[ -d /run/containerd ]] && touch "$CTD_DIR/had-run-containerd"
 	build_image "$CTD_DIR/image.tar"
-	cat >"$CTD_DIR/config.toml" <<-EOF
-		version = 2
-		root = "$CTD_DIR/root"
-		state = "$CTD_DIR/state"
-		disabled_plugins = ["io.containerd.grpc.v1.cri"]
-		[grpc]
-		  address = "$CTD_SOCK"
-		[debug]
-		  address = ""
-		[metrics]
-		  address = ""
-	EOF
-	containerd --config "$CTD_DIR/config.toml" >"$CTD_DIR/containerd.log" 2>&1 3>&- &
-	echo $! >"$CTD_DIR/containerd.pid"
-	local tries=50
-	until ctr -a "$CTD_SOCK" version >/dev/null 2>&1; do
-		((tries-- > 0)) || fail "containerd did not start: $(tail -5 "$CTD_DIR/containerd.log")"
-		sleep 0.1
-	done
+	ctd_start || fail "see above"
 	ctr -a "$CTD_SOCK" -n "$CTD_NS" images import "$CTD_DIR/image.tar" >/dev/null
 }
 
 teardown_file() {
 	[[ -n "${CTD_DIR:-}" && -f "$CTD_DIR/containerd.pid" ]] || return 0
-	local c pid
-	for c in $(ctr -a "$CTD_SOCK" -n "$CTD_NS" containers ls -q 2>/dev/null); do
-		ctr -a "$CTD_SOCK" -n "$CTD_NS" task kill -s KILL "$c" >/dev/null 2>&1
-		ctr -a "$CTD_SOCK" -n "$CTD_NS" task delete -f "$c" >/dev/null 2>&1
-		ctr -a "$CTD_SOCK" -n "$CTD_NS" containers delete "$c" >/dev/null 2>&1
-	done
+	local c
 	ctr -a "$CTD_SOCK" -n "$CTD_NS" images rm localhost/berth-busybox:latest >/dev/null 2>&1
-	pid="$(cat "$CTD_DIR/containerd.pid")"
-	kill "$pid" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	kill -9 "$pid" 2>/dev/null || true
+	ctd_stop ctr_
 	for c in $(mounts_under "$CTD_DIR" | sort -r); do umount -l "$c"; done
 	# The shim's runtime root and the cgroup parent containerd named after the namespace.
 	rm -rf "/run/containerd/runc/$CTD_NS"

@@ -23,3 +23,45 @@ build_image() {
 	echo '{"imageLayoutVersion":"1.0.0"}' >"$dir/oci-layout"
 	tar -C "$dir" -cf "$out" oci-layout index.json blobs
 }
+
+# ctd_start [PREFIX...] — containerd on $CTD_SOCK with its root and state in $CTD_DIR (no CRI,
+# no TCP listener), started as `PREFIX containerd` (nothing, or nsenter into systemd's
+# namespaces: it execs, so the pid in $CTD_DIR/containerd.pid is containerd's). Waits for the
+# socket with `PREFIX ctr version`; returns 1 with the log's tail on stderr when it stays shut.
+ctd_start() {
+	cat >"$CTD_DIR/config.toml" <<-EOF
+		version = 2
+		root = "$CTD_DIR/root"
+		state = "$CTD_DIR/state"
+		disabled_plugins = ["io.containerd.grpc.v1.cri"]
+		[grpc]
+		  address = "$CTD_SOCK"
+		[debug]
+		  address = ""
+		[metrics]
+		  address = ""
+	EOF
+	"$@" containerd --config "$CTD_DIR/config.toml" >"$CTD_DIR/containerd.log" 2>&1 3>&- &
+	echo $! >"$CTD_DIR/containerd.pid"
+	local tries=50
+	until "$@" ctr -a "$CTD_SOCK" version >/dev/null 2>&1; do
+		((tries-- > 0)) || { echo "containerd did not start: $(tail -5 "$CTD_DIR/containerd.log")" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# ctd_stop CTR — every container of the namespace killed and removed through CTR (a command
+# that runs ctr with -a and -n where containerd runs), then containerd stopped by its pid.
+ctd_stop() {
+	local ctr="$1" c pid
+	[[ -n "${CTD_DIR:-}" && -f "$CTD_DIR/containerd.pid" ]] || return 0
+	for c in $("$ctr" containers ls -q 2>/dev/null); do
+		"$ctr" task kill -s KILL "$c" >/dev/null 2>&1
+		"$ctr" task delete -f "$c" >/dev/null 2>&1
+		"$ctr" containers delete "$c" >/dev/null 2>&1
+	done
+	pid="$(cat "$CTD_DIR/containerd.pid")"
+	kill "$pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$pid" 2>/dev/null || true
+}

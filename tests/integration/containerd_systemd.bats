@@ -23,43 +23,14 @@ setup_file() {
 	sd_boot "$BATS_FILE_TMPDIR/sd" unified "$(dirname "$RUNTIME")" "$BATS_RUN_TMPDIR" 2>"$BATS_FILE_TMPDIR/sd-why" ||
 		{ sd_shutdown; return 0; }
 	build_image "$CTD_DIR/image.tar"
-	cat >"$CTD_DIR/config.toml" <<-EOF
-		version = 2
-		root = "$CTD_DIR/root"
-		state = "$CTD_DIR/state"
-		disabled_plugins = ["io.containerd.grpc.v1.cri"]
-		[grpc]
-		  address = "$CTD_SOCK"
-		[debug]
-		  address = ""
-		[metrics]
-		  address = ""
-	EOF
-	# In systemd's namespaces; nsenter's pid is containerd's (it execs), so it stops by pid.
-	nsenter -t "$SD_PID" -m -p -C -- containerd --config "$CTD_DIR/config.toml" >"$CTD_DIR/containerd.log" 2>&1 3>&- &
-	echo $! >"$CTD_DIR/containerd.pid"
-	local tries=50
-	until sd_in ctr -a "$CTD_SOCK" version >/dev/null 2>&1; do
-		((tries-- > 0)) || { echo "containerd did not start: $(tail -5 "$CTD_DIR/containerd.log")" >"$BATS_FILE_TMPDIR/ctd-why"; return 0; }
-		sleep 0.1
-	done
+	# In systemd's namespaces (ctd_start: nsenter execs containerd, which stops by pid).
+	ctd_start nsenter -t "$SD_PID" -m -p -C -- 2>"$BATS_FILE_TMPDIR/ctd-why" || return 0
 	sd_in ctr -a "$CTD_SOCK" -n "$CTD_NS" images import "$CTD_DIR/image.tar" >/dev/null
 	touch "$CTD_DIR/ready"
 }
 
 teardown_file() {
-	if [[ -n "${CTD_DIR:-}" && -f "$CTD_DIR/containerd.pid" ]]; then
-		local c pid
-		for c in $(sd_in ctr -a "$CTD_SOCK" -n "$CTD_NS" containers ls -q 2>/dev/null); do
-			sd_in ctr -a "$CTD_SOCK" -n "$CTD_NS" task kill -s KILL "$c" >/dev/null 2>&1
-			sd_in ctr -a "$CTD_SOCK" -n "$CTD_NS" task delete -f "$c" >/dev/null 2>&1
-			sd_in ctr -a "$CTD_SOCK" -n "$CTD_NS" containers delete "$c" >/dev/null 2>&1
-		done
-		pid="$(cat "$CTD_DIR/containerd.pid")"
-		kill "$pid" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$pid" 2>/dev/null || true
-	fi
+	ctd_stop sctr
 	# systemd's pid namespace takes the shims along; its mount namespace the snapshots.
 	sd_shutdown
 	common_teardown_file

@@ -440,13 +440,17 @@ TEST_CASE("store: create, open, write, read, list, remove", "[state][store]")
         write_file_atomic(root + "/f6/state.json", "{\"id\": \"f6\"");
         store.create("g7");
         REQUIRE(::mkdir((root + "/g7/state.json").c_str(), 0700) == 0);
+        // A relative symlink that stays beneath the root: only RESOLVE_NO_SYMLINKS refuses it.
+        store.create("h8");
+        write_file_atomic(root + "/h8/real.json", to_json(sample_record("h8")).dump());
+        REQUIRE(::symlink("real.json", (root + "/h8/state.json").c_str()) == 0);
         std::vector<std::string> seen;
         store.each_record([&](Record&& r) {
             CHECK(r.cgroup == sample_record(r.id).cgroup);
             seen.push_back(r.id);
         });
         CHECK(seen == std::vector<std::string>{"a3", "b2", "c1"});
-        for (const auto& id : {"d4", "e5", "f6", "g7"}) store.open(id).remove();
+        for (const auto& id : {"d4", "e5", "f6", "g7", "h8"}) store.open(id).remove();
 
         // No temp dirs left behind by create (including the failed duplicate).
         for (const auto& id : {"a3", "b2", "c1", "empty"}) CHECK(path_exists(root + "/" + id));
