@@ -29,6 +29,7 @@
 #include "berth/runtime/handshake.hpp"
 #include "berth/runtime/mount_sources.hpp"
 #include "berth/runtime/own_binary.hpp"
+#include "berth/runtime/rollback.hpp"
 #include "berth/runtime/rootless.hpp"
 #include "berth/runtime/hooks.hpp"
 #include "berth/runtime/seccomp_listener.hpp"
@@ -113,64 +114,6 @@ std::string describe_namespaces(const ContainerPlan& cp)
     out += joins.empty() ? " none" : " " + joined(joins);
     return out;
 }
-
-// Everything a half-made container owns, undone unless commit() is called.
-class Rollback {
-public:
-    Rollback(state::ContainerDir& dir) : dir_(dir) {}
-    Rollback(const Rollback&) = delete;
-    Rollback& operator=(const Rollback&) = delete;
-    ~Rollback()
-    {
-        if (committed_) return;
-        if (init_ > 0) ::kill(init_, SIGKILL);
-        if (child_ > 0) {
-            ::kill(child_, SIGKILL);
-            ::waitpid(child_, nullptr, 0);
-        }
-        if (init_ > 0 && init_ != child_) ::waitpid(init_, nullptr, __WALL | WNOHANG);
-        try {
-            if (cgroup_ && existing_cgroup_dirs_.empty()) {
-                cgroup_->kill_all(SIGKILL);
-                cgroup_->destroy();
-            } else if (cgroup_) {
-                // Part of it was there before us: what runs there is not ours to kill (our
-                // own processes are gone), and those dirs stay.
-                remove_created_cgroup_dirs(*cgroup_, existing_cgroup_dirs_);
-            }
-        } catch (const Error&) {
-            // Best effort: the primary error is what the user needs to see.
-        }
-        try {
-            dir_.remove();
-        } catch (const Error&) {
-        }
-        if (then_) then_();
-    }
-    // Owns the manager so it outlives whatever failed. `existing`: its dirs that were there
-    // before create(), which the rollback leaves alone.
-    cgroups::Manager& own_cgroup(std::unique_ptr<cgroups::Manager> m, std::vector<std::string> existing)
-    {
-        cgroup_ = std::move(m);
-        existing_cgroup_dirs_ = std::move(existing);
-        return *cgroup_;
-    }
-    void set_child(pid_t p) { child_ = p; }
-    void set_init(pid_t p) { init_ = p; }
-    void child_reaped() { child_ = 0; }
-    void commit() { committed_ = true; }
-    // Runs once everything is undone (it must not throw).
-    void then(std::function<void()> f) { then_ = std::move(f); }
-
-private:
-    state::ContainerDir& dir_;
-    std::unique_ptr<cgroups::Manager> cgroup_;
-    std::vector<std::string> existing_cgroup_dirs_;
-    pid_t child_ = 0;
-    pid_t init_ = 0;
-    bool committed_ = false;
-    std::function<void()> then_;
-};
 
 void write_id_maps(pid_t pid, const ParentPlan& plan, const Trace& trace)
 {

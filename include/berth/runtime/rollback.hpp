@@ -1,0 +1,51 @@
+// Everything a half-made container owns, undone unless commit() is called: the create path
+// (launch.cpp) registers each thing as it makes it, and any error on the way unwinds them.
+#pragma once
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "berth/cgroups/manager.hpp"
+#include "berth/state/container_dir.hpp"
+
+namespace berth::runtime {
+
+class Rollback {
+public:
+    explicit Rollback(state::ContainerDir& dir) : dir_(dir) {}
+    Rollback(const Rollback&) = delete;
+    Rollback& operator=(const Rollback&) = delete;
+    // Kills the init and the intermediate child, removes the cgroup (only the dirs it made
+    // when some were there before) and the state dir, then runs then()'s function. Never throws:
+    // the error that led here is what the user needs to see.
+    ~Rollback();
+
+    // Owns the manager so it outlives whatever failed. `existing`: its dirs that were there
+    // before create(), which the rollback leaves alone.
+    cgroups::Manager& own_cgroup(std::unique_ptr<cgroups::Manager> m, std::vector<std::string> existing)
+    {
+        cgroup_ = std::move(m);
+        existing_cgroup_dirs_ = std::move(existing);
+        return *cgroup_;
+    }
+    void set_child(pid_t p) { child_ = p; }
+    void set_init(pid_t p) { init_ = p; }
+    void child_reaped() { child_ = 0; }
+    void commit() { committed_ = true; }
+    // Runs once everything is undone (it must not throw).
+    void then(std::function<void()> f) { then_ = std::move(f); }
+
+private:
+    state::ContainerDir& dir_;
+    std::unique_ptr<cgroups::Manager> cgroup_;
+    std::vector<std::string> existing_cgroup_dirs_;
+    pid_t child_ = 0;
+    pid_t init_ = 0;
+    bool committed_ = false;
+    std::function<void()> then_;
+};
+
+}  // namespace berth::runtime
