@@ -1,8 +1,13 @@
 #!/usr/bin/env bats
 # podman drives the runtime through conmon, as `podman --runtime`: create with
 # --log-format json and --pid-file, start, state, kill, pause/resume, delete. Storage, run
-# dirs and the events log live in a temp dir (vfs driver, no network namespace setup);
-# the image is the busybox rootfs imported here.
+# dirs and the events log live in a temp dir (vfs driver); the image is the busybox rootfs
+# imported here. podman keeps its stock settings (network, seccomp profile, capabilities,
+# masks) except what this host has not: systemd (cgroupfs, file events) and a hard
+# RLIMIT_NOFILE as high as its default. Its stock network is CNI's bridge with NAT: every
+# podman command runs in a network namespace of this file's own, with CNI's state dirs on
+# tmpfs in a mount namespace of its own, so the bridge, veths, iptables rules, ip_forward
+# and leases never reach the host.
 
 load helpers
 
@@ -19,9 +24,19 @@ setup_file() {
 	# podman (as root) gives the runtime no --root: berth keeps its state, and its cache of
 	# compiled seccomp filters, in /run/berth.
 	[[ -e /run/berth ]] && touch "$PM_DIR/had-run-berth"
+	# The namespaces podman runs in: a process holds them, its pid written from inside.
+	[[ -e /var/lib/cni ]] || { mkdir -p /var/lib/cni && touch "$PM_DIR/made-var-lib-cni"; }
+	[[ -e /run/netns ]] || { mkdir -p /run/netns && touch "$PM_DIR/made-run-netns"; }
+	(unshare -m -n --propagation private sh -c "mount -t tmpfs tmpfs /var/lib/cni && mount -t tmpfs tmpfs /run/netns &&
+		ip link set lo up && echo \$\$ >'$PM_DIR/ns.pid' && exec sleep infinity" </dev/null >/dev/null 2>&1 &)
+	local tries=50
+	until [[ -s "$PM_DIR/ns.pid" ]]; do ((tries-- > 0)) || fail "the namespace holder did not start"; sleep 0.1; done
+	PM_NS="$(cat "$PM_DIR/ns.pid")"
+	export PM_NS
+	# Never the host's: CNI would change its network.
+	[[ "$(readlink "/proc/$PM_NS/ns/net")" != "$(readlink /proc/self/ns/net)" &&
+		"$(readlink "/proc/$PM_NS/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]] || fail "no namespaces of its own"
 	cat >"$PM_DIR/containers.conf" <<-EOF
-		[containers]
-		netns = "none"
 		[engine]
 		cgroup_manager = "cgroupfs"
 		events_logger = "file"
@@ -38,9 +53,15 @@ setup_file() {
 }
 
 teardown_file() {
-	[[ -n "${PM_DIR:-}" && -f "$PM_DIR/containers.conf" ]] || return 0
-	pm rm -af -t 0 >/dev/null 2>&1 || true
-	pm rmi -af >/dev/null 2>&1 || true
+	[[ -n "${PM_DIR:-}" && -d "$PM_DIR" ]] || return 0
+	[[ -n "${PM_NS:-}" || ! -s "$PM_DIR/ns.pid" ]] || PM_NS="$(cat "$PM_DIR/ns.pid")"
+	if [[ -n "${PM_NS:-}" ]]; then
+		pm rm -af -t 0 >/dev/null 2>&1 || true
+		pm rmi -af >/dev/null 2>&1 || true
+		kill "$PM_NS" 2>/dev/null || true
+	fi
+	[[ -f "$PM_DIR/made-var-lib-cni" ]] && rmdir /var/lib/cni
+	[[ -f "$PM_DIR/made-run-netns" ]] && rmdir /run/netns
 	local mp
 	for mp in $(mounts_under "$PM_DIR" | sort -r); do umount -l "$mp"; done
 	# conmon's own cgroup (libpod_parent/conmon) first, then the parent podman made.
@@ -57,8 +78,10 @@ teardown_file() {
 setup() { require_root; }
 teardown() { :; }
 
+# podman in the file's namespaces (see the top). Entering the mount namespace moves the cwd to
+# its root: paths given to podman are absolute.
 pm() {
-	CONTAINERS_CONF="$PM_DIR/containers.conf" timeout 60 podman --root "$PM_DIR/root" \
+	nsenter -t "$PM_NS" -m -n -- env CONTAINERS_CONF="$PM_DIR/containers.conf" timeout 60 podman --root "$PM_DIR/root" \
 		--runroot "$PM_DIR/runroot" --storage-driver vfs --cgroup-manager cgroupfs "$@"
 }
 
@@ -74,6 +97,21 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	grep -Eq '^[0-9]+:pids:/libpod_parent/libpod-[0-9a-f]{64}$' <<<"$output" ||
 		grep -Eq '^0::/libpod_parent/libpod-[0-9a-f]{64}$' <<<"$output"
 	grep -q "^CapInh:	0000000000000000" <<<"$output"
+}
+
+# podman's stock network: CNI's bridge plugin gave the container's own network namespace a
+# veth with an address of the podman network and a route through the bridge, which answers.
+@test "podman: its stock network: the container's namespace, an address on podman's bridge, the gateway answers" {
+	run --separate-stderr pm run --rm "${ULIMITS[@]}" localhost/berth-bb:latest \
+		sh -c 'ip -o -4 addr show eth0; ip route; ping -c1 -W5 10.88.0.1 >/dev/null && echo gateway-answers; readlink /proc/self/ns/net'
+	[ "$status" -eq 0 ] || fail "status $status: $stderr"
+	grep -Eq '^[0-9]+: eth0 +inet 10\.88\.[0-9]+\.[0-9]+/16 ' <<<"$output" || fail "address: $output"
+	grep -q '^default via 10.88.0.1 dev eth0' <<<"$output" || fail "route: $output"
+	grep -qx gateway-answers <<<"$output" || fail "ping: $output"
+	local ns
+	ns="$(grep -o 'net:\[[0-9]*\]' <<<"$output")"
+	[[ -n "$ns" && "$ns" != "$(readlink "/proc/$PM_NS/ns/net")" && "$ns" != "$(readlink /proc/self/ns/net)" ]] ||
+		fail "network namespace $ns"
 }
 
 # podman's default seccomp profile (containers-common's, converted by podman) and sysctls
@@ -100,8 +138,8 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 @test "podman: run -it: a shell on the container's terminal, its size and exit status" {
 	command -v script >/dev/null || skip "needs script(1) (bsdutils)"
 	local cmd
-	printf -v cmd 'stty rows 40 cols 100; CONTAINERS_CONF=%q timeout --foreground 60 podman --root %q --runroot %q --storage-driver vfs --cgroup-manager cgroupfs run -it --rm %s localhost/berth-bb:latest sh; echo "rc=$?"' \
-		"$PM_DIR/containers.conf" "$PM_DIR/root" "$PM_DIR/runroot" "${ULIMITS[*]}"
+	printf -v cmd 'stty rows 40 cols 100; nsenter -t %q -m -n -- env CONTAINERS_CONF=%q timeout --foreground 60 podman --root %q --runroot %q --storage-driver vfs --cgroup-manager cgroupfs run -it --rm %s localhost/berth-bb:latest sh; echo "rc=$?"' \
+		"$PM_NS" "$PM_DIR/containers.conf" "$PM_DIR/root" "$PM_DIR/runroot" "${ULIMITS[*]}"
 	run script -qec "$cmd" /dev/null <<<'echo $((6*7)); sleep 1; stty size; tty; exit 3'  # sleep: the engine resizes the pty after start
 	local seen
 	seen="$(tr -d '\r' <<<"$output")"
@@ -188,8 +226,8 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	[ "$status" -eq 0 ] || fail "$stderr"
 	[ "$output" = "hi /tmp 1000" ]
 	if command -v script >/dev/null; then
-		printf -v cmd 'stty rows 30 cols 90; CONTAINERS_CONF=%q timeout --foreground 60 podman --root %q --runroot %q --storage-driver vfs --cgroup-manager cgroupfs exec -it %q sh; echo "rc=$?"' \
-			"$PM_DIR/containers.conf" "$PM_DIR/root" "$PM_DIR/runroot" "$name"
+		printf -v cmd 'stty rows 30 cols 90; nsenter -t %q -m -n -- env CONTAINERS_CONF=%q timeout --foreground 60 podman --root %q --runroot %q --storage-driver vfs --cgroup-manager cgroupfs exec -it %q sh; echo "rc=$?"' \
+			"$PM_NS" "$PM_DIR/containers.conf" "$PM_DIR/root" "$PM_DIR/runroot" "$name"
 		run script -qec "$cmd" /dev/null <<<'echo $((6*7)); sleep 1; stty size; tty; exit 3'  # sleep: the engine resizes the pty after start
 		out="$(tr -d '\r' <<<"$output")"
 		grep -qx 42 <<<"$out" || fail "output: $output"
