@@ -6,8 +6,11 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "berth/runtime/container.hpp"
 #include "berth/runtime/hooks.hpp"
@@ -170,16 +173,24 @@ std::vector<pid_t> container_pids(const Context& ctx, const std::string& id)
 std::vector<ListEntry> list_containers(const Context& ctx)
 {
     std::vector<ListEntry> out;
-    ctx.store.each_record([&](state::Record&& rec) {
-        try {
-            state::Status status = Container::live_status(rec);
-            // Not printed, and a parsed JSON tree per container.
-            rec.cgroup = nullptr;
-            out.push_back(ListEntry{std::move(rec), status});
-        } catch (const Error&) {
-            // Deleted while we listed (its cgroup gone between the record and the freezer).
-        }
-    });
+    std::mutex out_mutex;
+    // Each container costs ~70 us, mostly system calls on different files (its record, the
+    // init's /proc/PID/stat, its freezer) that do not contend: with many, one thread per core.
+    unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+    ctx.store.each_record(
+        [&](state::Record&& rec) {
+            try {
+                state::Status status = Container::live_status(rec);
+                // Not printed, and a parsed JSON tree per container.
+                rec.cgroup = nullptr;
+                std::lock_guard lock(out_mutex);
+                out.push_back(ListEntry{std::move(rec), status});
+            } catch (const Error&) {
+                // Deleted while we listed (its cgroup gone between the record and the freezer).
+            }
+        },
+        threads);
+    std::sort(out.begin(), out.end(), [](const ListEntry& a, const ListEntry& b) { return a.record.id < b.record.id; });
     return out;
 }
 

@@ -8,10 +8,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <exception>
+#include <mutex>
 #include <optional>
+#include <system_error>
+#include <thread>
 
 #include "berth/linux/syscalls.hpp"
 #include "berth/state/container_id.hpp"
@@ -228,14 +233,15 @@ std::vector<std::string> Store::list() const
     return list_ids(root.get(), true);
 }
 
-void Store::each_record(const std::function<void(Record&&)>& each) const
+void Store::each_record(const std::function<void(Record&&)>& each, unsigned threads) const
 {
     Fd root = open_dir_at(AT_FDCWD, root_);
     if (!root) {
         if (errno == ENOENT) return;
         throw_errno("open " + root_);
     }
-    for (const auto& id : list_ids(root.get(), false)) {
+    const std::vector<std::string> ids = list_ids(root.get(), false);
+    auto one = [&](const std::string& id) {
         std::string rel = id + "/" + state_file;
         int raw;
         do {
@@ -243,7 +249,7 @@ void Store::each_record(const std::function<void(Record&&)>& each) const
                               RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
         } while (raw < 0 && errno == EAGAIN);  // a rename raced the walk
         Fd fd(raw);
-        if (!fd) continue;  // being created or deleted, or not a container's directory
+        if (!fd) return;  // being created or deleted, or not a container's directory
         std::optional<Record> rec;
         try {
             rec = parse_record(read_small_fd(fd.get()));
@@ -252,7 +258,36 @@ void Store::each_record(const std::function<void(Record&&)>& each) const
         }
         fd.reset();
         if (rec && rec->id == id) each(std::move(*rec));  // another id: corrupt, as inspect() says
+    };
+    // A thread costs about what a few records do; below this many per thread it is not worth it.
+    constexpr size_t min_per_thread = 32;
+    threads = static_cast<unsigned>(std::min<size_t>(threads, ids.size() / min_per_thread));
+    if (threads <= 1) {
+        for (const auto& id : ids) one(id);
+        return;
     }
+    std::atomic<size_t> next{0};
+    std::mutex failed_mutex;
+    std::exception_ptr failed;
+    auto work = [&]() noexcept {
+        try {
+            for (size_t i; (i = next.fetch_add(1)) < ids.size();) one(ids[i]);
+        } catch (...) {
+            next.store(ids.size());  // the others stop after their current record
+            std::lock_guard lock(failed_mutex);
+            if (!failed) failed = std::current_exception();
+        }
+    };
+    std::vector<std::thread> pool;
+    pool.reserve(threads - 1);
+    try {
+        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    } catch (const std::system_error&) {
+        // No thread to be had (RLIMIT_NPROC, memory): the ones started and this one do it all.
+    }
+    work();
+    for (auto& t : pool) t.join();
+    if (failed) std::rethrow_exception(failed);
 }
 
 std::vector<std::string> Store::list_ids(int rootfd, bool check_record) const

@@ -10,7 +10,10 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <algorithm>
 #include <functional>
+#include <set>
+#include <mutex>
 #include <regex>
 #include <string>
 #include <thread>
@@ -354,6 +357,42 @@ TEST_CASE("now_rfc3339 is UTC with nanoseconds", "[state][record]")
 {
     std::string t = now_rfc3339();
     CHECK(std::regex_match(t, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z)")));
+}
+
+TEST_CASE("store: each_record on several threads sees every record once", "[state][store]")
+{
+    test::TempDir tmp{"berth-state-test"};
+    Store store(tmp.path + "/root");
+    std::vector<std::string> ids;
+    for (int i = 0; i < 200; ++i) {
+        ids.push_back("c" + std::to_string(1000 + i));
+        store.create(ids.back()).write(sample_record(ids.back()));
+    }
+    store.create("no-record");
+    for (unsigned threads : {1u, 2u, 4u, 64u}) {
+        INFO("threads " << threads);
+        std::mutex m;
+        std::vector<std::string> seen;
+        std::set<std::thread::id> callers;
+        store.each_record(
+            [&](Record&& r) {
+                std::lock_guard lock(m);
+                seen.push_back(r.id);
+                callers.insert(std::this_thread::get_id());
+            },
+            threads);
+        std::sort(seen.begin(), seen.end());
+        CHECK(seen == ids);
+        if (threads == 1) CHECK(callers.size() == 1);
+    }
+    // A failure that is not a record's reaches the caller (the others stop when they see it:
+    // how many records they read meanwhile depends on the scheduler).
+    CHECK_THROWS_WITH(store.each_record(
+                          [&](Record&& r) {
+                              if (r.id == "c1100") throw std::runtime_error("stop at " + r.id);
+                          },
+                          4),
+                      "stop at c1100");
 }
 
 TEST_CASE("store: create, open, write, read, list, remove", "[state][store]")

@@ -39,12 +39,15 @@ public:
     // unlocked reader sees either the old or the new one.
     std::vector<std::string> list() const;
 
-    // Calls `each` with the record of every container, in id order, for `list`: each read
-    // through the root in one openat2 (no symlink anywhere below it) without opening its
-    // directory, and handed over before the next is read (a thousand parsed records at once
-    // cost more in heap than the listing). A container whose record is missing, half gone or
-    // unreadable is left out, as by list().
-    void each_record(const std::function<void(Record&&)>& each) const;
+    // Calls `each` with the record of every container, for `list`: each read through the root
+    // in one openat2 (no symlink anywhere below it) without opening its directory, and handed
+    // over before the next is read (a thousand parsed records at once cost more in heap than
+    // the listing). A container whose record is missing, half gone or unreadable is left out,
+    // as by list(). With threads <= 1, in id order on the calling thread; with more (and
+    // enough containers to share), `each` runs on up to that many threads at once, in no
+    // order: it must be safe to call concurrently. The first exception other than a record's
+    // stops the walk and is rethrown here.
+    void each_record(const std::function<void(Record&&)>& each, unsigned threads = 1) const;
 
     // Whether <root>/<id> exists (no lock taken; the answer may be stale by the time it is used).
     bool exists(std::string_view id) const;
