@@ -3,9 +3,13 @@
  * cut off) is loaded N times, each in a fresh forked child with no_new_privs, and the median,
  * p90 and min time of the system call alone are printed in microseconds. Used to compare
  * libseccomp's program with berth's compact one (issue 6); not part of the test suite.
+ * With -c, the whole cycle a container's process goes through instead: fork, no_new_privs,
+ * the filter, exec of /bin/true under it, exit and wait; no filter, a one-instruction filter
+ * and each program, interleaved, medians in milliseconds: what having the filter costs a
+ * start in the kernel alone, the floor under berth's own figure (tests/bench/startup --seccomp).
  *
  *   cc -O2 -o seccomp-load tests/bench/seccomp-load.c
- *   seccomp-load [-n N] PROGRAM.bpf...
+ *   seccomp-load [-c] [-n N] PROGRAM.bpf...
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,19 +54,77 @@ static double load_once(struct sock_fprog *prog)
 	return us;
 }
 
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* One process start with `prog` (NULL: none) loaded right before execve, as berth's init does. */
+static double cycle_once(const struct sock_fprog *prog)
+{
+	double start = now_ms();
+	pid_t pid = fork();
+	if (pid < 0) { perror("fork"); exit(1); }
+	if (pid == 0) {
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		if (prog && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0) _exit(2);
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(3);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) { fprintf(stderr, "the filtered child failed\n"); exit(1); }
+	return now_ms() - start;
+}
+
+static struct sock_fprog read_program(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) { perror(path); exit(1); }
+	struct sock_filter *insns = calloc(BPF_MAXINSNS, sizeof *insns);
+	size_t len = fread(insns, sizeof insns[0], BPF_MAXINSNS, f);
+	fclose(f);
+	struct sock_fprog prog = { .len = (unsigned short)len, .filter = insns };
+	return prog;
+}
+
+static double median(double *t, int n)
+{
+	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	return t[n / 2];
+}
+
+static int cycles(int n, int first, int argc, char **argv)
+{
+	int progs = argc - first, kinds = progs + 2;
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog *p = calloc((size_t)kinds, sizeof *p);
+	p[1] = (struct sock_fprog){ .len = 1, .filter = &allow };
+	for (int k = 0; k < progs; ++k) p[k + 2] = read_program(argv[first + k]);
+	double *t = calloc((size_t)(n * kinds), sizeof *t);
+	for (int r = 0; r < n; ++r)
+		for (int k = 0; k < kinds; ++k) t[k * n + r] = cycle_once(k == 0 ? NULL : &p[k]);
+	double base = median(t, n);
+	printf("fork + exec of /bin/true, no filter: median %.3f ms (n=%d)\n", base, n);
+	printf("one-instruction filter: %+.3f ms\n", median(t + n, n) - base);
+	for (int k = 0; k < progs; ++k)
+		printf("%s (%u instructions): %+.3f ms\n", argv[first + k], p[k + 2].len, median(t + (k + 2) * n, n) - base);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	int n = 200, i = 1;
-	if (argc > 2 && strcmp(argv[1], "-n") == 0) { n = atoi(argv[2]); i = 3; }
-	if (i >= argc || n < 1) { fprintf(stderr, "usage: seccomp-load [-n N] PROGRAM.bpf...\n"); return 2; }
+	int n = 200, i = 1, cycle = 0;
+	if (i < argc && strcmp(argv[i], "-c") == 0) { cycle = 1; ++i; }
+	if (i + 1 < argc && strcmp(argv[i], "-n") == 0) { n = atoi(argv[i + 1]); i += 2; }
+	if (i >= argc || n < 1) { fprintf(stderr, "usage: seccomp-load [-c] [-n N] PROGRAM.bpf...\n"); return 2; }
+	if (cycle) return cycles(n, i, argc, argv);
 	double *t = calloc((size_t)n, sizeof *t);
 	for (; i < argc; ++i) {
-		FILE *f = fopen(argv[i], "rb");
-		if (!f) { perror(argv[i]); return 1; }
-		static struct sock_filter insns[BPF_MAXINSNS];
-		size_t len = fread(insns, sizeof insns[0], BPF_MAXINSNS, f);
-		fclose(f);
-		struct sock_fprog prog = { .len = (unsigned short)len, .filter = insns };
+		struct sock_fprog prog = read_program(argv[i]);
+		size_t len = prog.len;
 		for (int k = 0; k < n; ++k) {
 			t[k] = load_once(&prog);
 			if (t[k] < 0) { fprintf(stderr, "%s: the kernel refused the program\n", argv[i]); return 1; }
