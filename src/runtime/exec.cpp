@@ -19,6 +19,7 @@
 #include "berth/runtime/lsm_plan.hpp"
 #include "berth/runtime/own_binary.hpp"
 #include "berth/runtime/rootless.hpp"
+#include "berth/runtime/rollback.hpp"
 #include "berth/runtime/seccomp_listener.hpp"
 #include "berth/runtime/seccomp_plan.hpp"
 #include "berth/spec/parse.hpp"
@@ -61,13 +62,7 @@ public:
     ExecRollback& operator=(const ExecRollback&) = delete;
     ~ExecRollback()
     {
-        if (committed_) return;
-        if (process_ > 0) ::kill(process_, SIGKILL);
-        if (child_ > 0) {
-            ::kill(child_, SIGKILL);
-            ::waitpid(child_, nullptr, 0);
-        }
-        if (process_ > 0 && process_ != child_) ::waitpid(process_, nullptr, __WALL | WNOHANG);
+        if (!committed_) kill_unfinished(child_, process_);
     }
     void set_child(pid_t p) { child_ = process_ = p; }
     void set_process(pid_t p) { process_ = p; }

@@ -8,15 +8,20 @@
 
 namespace berth::runtime {
 
+void kill_unfinished(pid_t child, pid_t process) noexcept
+{
+    if (process > 0) ::kill(process, SIGKILL);
+    if (child > 0) {
+        ::kill(child, SIGKILL);
+        ::waitpid(child, nullptr, 0);
+    }
+    if (process > 0 && process != child) ::waitpid(process, nullptr, __WALL | WNOHANG);
+}
+
 Rollback::~Rollback()
 {
     if (committed_) return;
-    if (init_ > 0) ::kill(init_, SIGKILL);
-    if (child_ > 0) {
-        ::kill(child_, SIGKILL);
-        ::waitpid(child_, nullptr, 0);
-    }
-    if (init_ > 0 && init_ != child_) ::waitpid(init_, nullptr, __WALL | WNOHANG);
+    kill_unfinished(child_, init_);
     try {
         if (cgroup_ && existing_cgroup_dirs_.empty()) {
             cgroup_->kill_all(SIGKILL);

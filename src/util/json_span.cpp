@@ -10,8 +10,6 @@ class Scanner {
 public:
     explicit Scanner(std::string_view s) : s_(s) {}
 
-    size_t pos() const { return i_; }
-
     void space()
     {
         while (i_ < s_.size() && is_space(s_[i_])) ++i_;
@@ -60,6 +58,15 @@ public:
         size_t start = i_;  // a number, true, false or null
         while (i_ < s_.size() && !is_space(s_[i_]) && s_[i_] != ',' && s_[i_] != '}' && s_[i_] != ']') ++i_;
         return i_ > start;
+    }
+
+    // value(), noting where it was.
+    bool value(JsonSpan& span)
+    {
+        span.begin = i_;
+        if (!value()) return false;
+        span.end = i_;
+        return true;
     }
 
     // At '{': walks the object's members to its end. For the member `key`, calls
@@ -117,12 +124,7 @@ JsonMember find_member(std::string_view doc, std::string_view key)
     JsonMember m;
     if (!sc.at('{')) return m;
     bool seen = false;
-    bool ok = sc.members(key, seen, [&](Scanner& s) {
-        m.value.begin = s.pos();
-        if (!s.value()) return false;
-        m.value.end = s.pos();
-        return true;
-    });
+    bool ok = sc.members(key, seen, [&](Scanner& s) { return s.value(m.value); });
     if (ok) m.found = seen ? JsonMember::Found::yes : JsonMember::Found::no;
     return m;
 }
@@ -136,12 +138,7 @@ JsonMember find_nested_member(std::string_view doc, std::string_view outer, std:
     bool outer_seen = false, inner_seen = false;
     bool ok = sc.members(outer, outer_seen, [&](Scanner& s) {
         if (!s.at('{')) return s.value();
-        return s.members(inner, inner_seen, [&](Scanner& v) {
-            m.value.begin = v.pos();
-            if (!v.value()) return false;
-            m.value.end = v.pos();
-            return true;
-        });
+        return s.members(inner, inner_seen, [&](Scanner& v) { return v.value(m.value); });
     });
     if (ok) m.found = inner_seen ? JsonMember::Found::yes : JsonMember::Found::no;
     return m;

@@ -13,6 +13,11 @@
 
 namespace berth::runtime {
 
+// Undoes a start that did not finish: SIGKILL to the process that was to run (a container's
+// init, an exec'd process) and to the intermediate child that made it, the child reaped, and
+// the process too when it is berth's own child (without waiting for it otherwise).
+void kill_unfinished(pid_t child, pid_t process) noexcept;
+
 class Rollback {
 public:
     explicit Rollback(state::ContainerDir& dir) : dir_(dir) {}
