@@ -234,12 +234,7 @@ run_in_pod() {
 # pod_cleanup — after a failure: the pod's tasks and containers, its cgroups, and the
 # /kubepods parents if this test made them.
 pod_cleanup() {
-	local c
-	for c in "${POD_CTRS[@]}"; do
-		ctr_ task kill -s KILL "$c" >/dev/null 2>&1
-		ctr_ task delete -f "$c" >/dev/null 2>&1
-		ctr_ containers delete "$c" >/dev/null 2>&1
-	done
+	ctd_remove ctr_ "${POD_CTRS[@]}"
 	find /sys/fs/cgroup/*"$POD_PARENT" -depth -type d -exec rmdir {} + 2>/dev/null
 	if [[ -n "$POD_MADE_PARENTS" ]]; then
 		rmdir /sys/fs/cgroup/*/kubepods/besteffort /sys/fs/cgroup/*/kubepods 2>/dev/null

@@ -50,16 +50,26 @@ ctd_start() {
 	done
 }
 
-# ctd_stop CTR — every container of the namespace killed and removed through CTR (a command
-# that runs ctr with -a and -n where containerd runs), then containerd stopped by its pid.
-ctd_stop() {
-	local ctr="$1" c pid
-	[[ -n "${CTD_DIR:-}" && -f "$CTD_DIR/containerd.pid" ]] || return 0
-	for c in $("$ctr" containers ls -q 2>/dev/null); do
+# ctd_remove CTR ID... — each container's task killed and deleted, then the container,
+# through CTR (a command that runs ctr with -a and -n where containerd runs); errors ignored.
+ctd_remove() {
+	local ctr="$1" c
+	shift
+	for c in "$@"; do
 		"$ctr" task kill -s KILL "$c" >/dev/null 2>&1
 		"$ctr" task delete -f "$c" >/dev/null 2>&1
 		"$ctr" containers delete "$c" >/dev/null 2>&1
 	done
+	return 0
+}
+
+# ctd_stop CTR — every container of the namespace removed through CTR (ctd_remove), then
+# containerd stopped by its pid.
+ctd_stop() {
+	local ctr="$1" pid
+	[[ -n "${CTD_DIR:-}" && -f "$CTD_DIR/containerd.pid" ]] || return 0
+	# shellcheck disable=SC2046 # one argument per id
+	ctd_remove "$ctr" $("$ctr" containers ls -q 2>/dev/null)
 	pid="$(cat "$CTD_DIR/containerd.pid")"
 	kill "$pid" 2>/dev/null
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -38,12 +38,7 @@ teardown_file() {
 
 # After a failure: the pod's tasks and containers, and its slice.
 teardown() {
-	local c
-	for c in "${POD_CTRS[@]}"; do
-		sctr task kill -s KILL "$c" >/dev/null 2>&1
-		sctr task delete -f "$c" >/dev/null 2>&1
-		sctr containers delete "$c" >/dev/null 2>&1
-	done
+	ctd_remove sctr "${POD_CTRS[@]}"
 	[[ -z "${SD_PID:-}" ]] || sd_in systemctl stop kubepods.slice >/dev/null 2>&1 || true
 	common_teardown
 }
