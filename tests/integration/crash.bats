@@ -19,25 +19,26 @@ no_container_process() { ! pgrep -f "sleep $LONG" >/dev/null; }
 	command -v strace >/dev/null || skip "strace not installed"
 	local cmd n id rc tried=0
 	for cmd in "run -d" create; do
-		for n in 1 2 3; do
+		for n in 2 3 4; do
 			id="$(new_id)-$n${cmd:0:1}"
-			# renameat #1 cgroup.json (before the first cgroup dir), #2 state.json (before the
-			# init may go past its mounts), #3 config.json (while the init builds its rootfs).
+			# renameat2 #1 puts the container's dir in place, #2 cgroup.json (before the first
+			# cgroup dir), #3 state.json (before the init may go past its mounts), #4
+			# config.json (while the init builds its rootfs).
 			# stdio to a file: a container that runs would hold a pipe open.
 			rc=0
-			strace -qq -o /dev/null -e trace=renameat -e "inject=renameat:signal=KILL:when=$n" \
+			strace -qq -o /dev/null -e trace=renameat2 -e "inject=renameat2:signal=KILL:when=$n" \
 				"$RUNTIME" --root "$ROOT" $cmd --bundle "$BUNDLE" "$id" </dev/null >"$TESTDIR/out" 2>&1 || rc=$?
-			[ "$rc" -eq 137 ] || fail "$cmd: not killed at renameat #$n (status $rc): $(cat "$TESTDIR/out")"
+			[ "$rc" -eq 137 ] || fail "$cmd: not killed at renameat2 #$n (status $rc): $(cat "$TESTDIR/out")"
 			tried=$((tried + 1))
 			# Without a state.json nothing may run: the init exits by itself (handshake EOF).
 			if [ ! -e "$ROOT/$id/state.json" ]; then
 				wait_for no_container_process ||
-					fail "$cmd killed at renameat #$n: untracked container process: $(pgrep -af "sleep $LONG")"
+					fail "$cmd killed at renameat2 #$n: untracked container process: $(pgrep -af "sleep $LONG")"
 			fi
 			rt delete -f "$id"
-			wait_for no_container_process || fail "$cmd killed at renameat #$n: delete -f left a process"
-			[ -z "$(cgroup_dirs_of "$id")" ] || fail "$cmd killed at renameat #$n: cgroups left: $(cgroup_dirs_of "$id")"
-			[ ! -e "$ROOT/$id" ] || fail "$cmd killed at renameat #$n: state dir left"
+			wait_for no_container_process || fail "$cmd killed at renameat2 #$n: delete -f left a process"
+			[ -z "$(cgroup_dirs_of "$id")" ] || fail "$cmd killed at renameat2 #$n: cgroups left: $(cgroup_dirs_of "$id")"
+			[ ! -e "$ROOT/$id" ] || fail "$cmd killed at renameat2 #$n: state dir left"
 		done
 	done
 	[ "$tried" -eq 6 ]
@@ -67,8 +68,9 @@ no_container_process() { ! pgrep -f "sleep $LONG" >/dev/null; }
 	command -v strace >/dev/null || skip "strace not installed"
 	local id pid out
 	id="$(new_id)"
-	# The first rename (cgroup.json) held for 3 s: the container dir exists, state.json not yet.
-	strace -qq -o /dev/null -e trace=renameat -e 'inject=renameat:delay_exit=3000000:when=1' \
+	# The rename of cgroup.json (after the one that puts the container's dir in place) held
+	# for 3 s: the container dir exists, state.json not yet.
+	strace -qq -o /dev/null -e trace=renameat2 -e 'inject=renameat2:delay_exit=3000000:when=2' \
 		"$RUNTIME" --root "$ROOT" create --bundle "$BUNDLE" "$id" </dev/null >"$TESTDIR/out" 2>&1 &
 	pid=$!
 	wait_for test -e "$ROOT/$id/cgroup.json"

@@ -162,10 +162,10 @@ works_after() {
 	for cmd in create "run -d"; do
 		# How many of each berth's own process makes (no -f: not the container's).
 		id="$(new_id)-rec${cmd:0:1}"
-		strace -qq -o "$TESTDIR/trace" -e trace=write,renameat \
+		strace -qq -o "$TESTDIR/trace" -e trace=write,renameat2 \
 			"$RUNTIME" --root "$ROOT" $cmd --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>&1 || fail "$cmd under strace failed"
 		rt delete -f "$id"
-		for sc in write renameat; do
+		for sc in write renameat2; do
 			n="$(grep -c "^$sc(" "$TESTDIR/trace")"
 			[ "$n" -ge 3 ] || fail "$cmd: only $n ${sc}s recorded"
 			failed=0

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -77,6 +78,41 @@ TEST_CASE("mkdir_p below a base calls each_level for every level under it", "[ut
                       "stop");
     CHECK(levels == std::vector<std::string>{t.path + "/e"});
     CHECK_FALSE(is_dir(t.path + "/e/f"));
+}
+
+TEST_CASE("write_file_atomic: new, replaced (swapped in, the old one unlinked), never over a directory", "[util][file]")
+{
+    test::TempDir t{"berth-util"};
+    const std::string f = t.path + "/state.json";
+    write_file_atomic(f, "first", 0600);
+    CHECK(read_file(f) == "first");
+    CHECK(mode_of(f) == 0600);
+    struct stat before;
+    REQUIRE(::stat(f.c_str(), &before) == 0);
+    // A reader holding the old file keeps reading the old contents.
+    std::FILE* old = std::fopen(f.c_str(), "r");
+    REQUIRE(old);
+    write_file_atomic(f, "second", 0600);
+    CHECK(read_file(f) == "second");
+    struct stat after;
+    REQUIRE(::stat(f.c_str(), &after) == 0);
+    CHECK(after.st_ino != before.st_ino);
+    char buf[16] = {};
+    CHECK(std::fread(buf, 1, sizeof buf - 1, old) == 5);
+    CHECK(std::string(buf) == "first");
+    std::fclose(old);
+    CHECK_FALSE(path_exists(t.path + "/.state.json.tmp"));  // the old one went with the swap
+    // A leftover temporary file (berth killed between the swap and the unlink) is reused.
+    write_file_atomic(t.path + "/.state.json.tmp", "stale", 0600);
+    write_file_atomic(f, "third", 0600);
+    CHECK(read_file(f) == "third");
+    CHECK_FALSE(path_exists(t.path + "/.state.json.tmp"));
+    // Over a directory it fails as rename(2) does, and leaves the directory and nothing else.
+    REQUIRE(::mkdir((t.path + "/d").c_str(), 0700) == 0);
+    REQUIRE(::mkdir((t.path + "/d/inside").c_str(), 0700) == 0);
+    CHECK_THROWS_WITH(write_file_atomic(t.path + "/d", "x"), Catch::Contains("rename .d.tmp to d"));
+    CHECK(is_dir(t.path + "/d/inside"));
+    CHECK_FALSE(path_exists(t.path + "/.d.tmp"));
 }
 
 TEST_CASE("poll_until: stops when done, gives up at the deadline", "[util][retry]")
