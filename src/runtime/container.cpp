@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "berth/linux/private_rootfs.hpp"
 #include "berth/linux/syscalls.hpp"
 #include "berth/runtime/cgroup_claim.hpp"
 #include "berth/runtime/hooks.hpp"
@@ -126,6 +127,18 @@ void Container::save_status(state::Status s)
     status_ = s;
 }
 
+void Container::detach_private_rootfs(const Logger& log)
+{
+    auto text = dir_.read_file(state::rootfs_mount_file);
+    if (!text) return;
+    auto m = os::RootfsMount::parse(*text);
+    if (!m) throw Error("corrupt " + dir_.path() + "/" + state::rootfs_mount_file);
+    bool detached = os::detach_rootfs(*m);
+    log.debug_lazy([&] {
+        return "destroy " + id() + ": " + (detached ? "detached the mounts on " : "no mount of berth's left on ") + m->rootfs;
+    });
+}
+
 void Container::destroy(const Logger& log)
 {
     log.debug_lazy([&] { return "destroy " + id() + ": init " + std::to_string(rec_.pid); });
@@ -146,6 +159,7 @@ void Container::destroy(const Logger& log)
             log.debug_lazy([&] { return "destroy " + id() + ": cgroup removed"; });
         }
     }
+    detach_private_rootfs(log);
     dir_.remove();
     log.debug_lazy([&] { return "destroy " + id() + ": state removed"; });
     // runtime.md lifecycle step 13: after the container is gone; failures are warnings.

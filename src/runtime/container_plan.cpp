@@ -13,6 +13,7 @@
 
 #include <algorithm>
 
+#include "berth/linux/private_rootfs.hpp"
 #include "berth/runtime/hooks.hpp"
 #include "berth/runtime/lsm_plan.hpp"
 #include "berth/runtime/seccomp_plan.hpp"
@@ -65,6 +66,11 @@ void plan_namespaces(const spec::Linux& l, ContainerPlan& plan, ParentPlan& pare
         if (::fstatfs(fd.get(), &sf) < 0 || sf.f_type != NSFS_MAGIC)
             throw Error(where + ns.path + " is not a namespace file (nsfs)");
         NamespaceJoin j{flag, ns.path, std::move(fd)};
+        // berth's own mount namespace: nothing to join, and treated as no namespace of its own.
+        if (ns.type == spec::NamespaceType::mount && os::is_own_mount_namespace(j.fd.get())) {
+            plan.shares_mount_ns = true;
+            continue;
+        }
         if (ns.type == spec::NamespaceType::user)
             plan.join_user = std::move(j);
         else if (ns.type == spec::NamespaceType::pid)
@@ -72,6 +78,12 @@ void plan_namespaces(const spec::Linux& l, ContainerPlan& plan, ParentPlan& pare
         else
             plan.joins.push_back(std::move(j));
     }
+    auto joins_mount = [](const NamespaceJoin& j) { return j.nstype == CLONE_NEWNS; };
+    if (!(plan.new_namespaces & CLONE_NEWNS) && std::none_of(plan.joins.begin(), plan.joins.end(), joins_mount))
+        plan.shares_mount_ns = true;
+    // The host's mounts are not a user namespace's to change.
+    if (plan.shares_mount_ns && ((plan.new_namespaces & CLONE_NEWUSER) || plan.join_user))
+        throw Error("config.json: .linux.namespaces: a container with a user namespace needs a mount namespace of its own");
     if (plan.new_namespaces & CLONE_NEWUSER) {
         parent.uid_map = id_map_text(l.uid_mappings);
         parent.gid_map = id_map_text(l.gid_mappings);

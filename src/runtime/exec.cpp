@@ -162,6 +162,11 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
         ExecJoin join;
         join.init_pidfd = init.get();
         int all = namespaces_of(init_pid);
+        Fd init_root;  // opened before the start time check below, like the namespaces
+        if (!(all & CLONE_NEWNS)) {
+            init_root = open_or_throw("/proc/" + std::to_string(init_pid) + "/root", O_PATH | O_DIRECTORY);
+            join.root_fd = init_root.get();
+        }
         // The pid may have been reused while the links were read: the start time says.
         if (!state::init_alive(c.record(), state::read_proc_info(init_pid))) throw Error("cannot exec in a stopped container");
         join.late_flags = all & (CLONE_NEWNS | CLONE_NEWCGROUP);

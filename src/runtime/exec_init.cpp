@@ -59,6 +59,8 @@ void run_exec_init(const ExecJoin& join, const ProcessPlan& process, int sync_fd
     if (unattended) sync_fd = -1;
     if (join.late_flags && ::setns(join.init_pidfd, join.late_flags) < 0)
         fail_child(sync_fd, (f.set(errno, "join the container's mount namespace"), f));
+    if (join.root_fd >= 0 && (::fchdir(join.root_fd) < 0 || ::chroot(".") < 0))
+        fail_child(sync_fd, (f.set(errno, "enter the container's root"), f));
     finish_process(process, StartGate{sync_fd, -1, label_attr.get()});
 }
 

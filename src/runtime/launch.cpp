@@ -201,6 +201,19 @@ struct Bundle {
     spec::Config config;
 };
 
+// A container in berth's own mount namespace builds its rootfs beneath a private copy of it
+// (private_rootfs.hpp). Recorded before it is attached: whenever berth dies, `delete` finds it.
+void mount_private_rootfs(const std::string& rootfs, state::ContainerDir& dir, Rollback& rollback, const Trace& trace)
+{
+    os::RootfsMount m{.id = {}, .rootfs = rootfs};
+    os::DetachedRootfs copy = os::clone_private_rootfs(rootfs);
+    m.id = copy.id;
+    dir.write_file(state::rootfs_mount_file, m.to_text());
+    rollback.own_rootfs_mount(m);
+    os::attach_rootfs(copy, rootfs);
+    trace([&] { return "no mount namespace of its own: the container's mounts go beneath a private copy of " + rootfs; });
+}
+
 // The create path shared by create and run: plan, spawn, and berth's side of the handshake
 // (sync.hpp). Returns with the init blocked before execve.
 Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, state::ContainerDir& dir,
@@ -279,6 +292,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         cgroup_dir = open_or_throw(in.hierarchies.front().host_path, O_PATH | O_DIRECTORY);
     cp.cgroup_at_clone = cgroup_dir || in.hierarchies.empty();
     uint64_t clone_flags = cp.two_stage ? 0 : (cp.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWCGROUP));
+    if (cp.shares_mount_ns) mount_private_rootfs(rootfs, dir, rollback, trace);
     cp.inherited_fds = os::inherited_fds(3 + in.preserve_fds);
     pid_t pid = os::clone_process(clone_flags, cgroup_dir.get());
     if (pid < 0) throw_errno("clone container init");

@@ -23,6 +23,10 @@ Rollback::~Rollback()
     if (committed_) return;
     kill_unfinished(child_, init_);
     try {
+        if (rootfs_mount_) os::detach_rootfs(*rootfs_mount_);
+    } catch (const Error&) {
+    }
+    try {
         if (cgroup_ && existing_cgroup_dirs_.empty()) {
             cgroup_->kill_all(SIGKILL);
             cgroup_->destroy();

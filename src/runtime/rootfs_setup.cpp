@@ -18,7 +18,10 @@ namespace {
 bool pivot(const ContainerPlan& plan, int rootfd, Failure& f)
 {
     if (::fchdir(rootfd) < 0) return f.set(errno, "chdir to rootfs %s", plan.rootfs.c_str());
-    if (plan.no_pivot) {
+    if (plan.shares_mount_ns) {
+        // The host's namespace: its mounts must stay, so a chroot (also with --no-pivot).
+        if (::chroot(".") < 0) return f.set(errno, "chroot to rootfs");
+    } else if (plan.no_pivot) {
         // chroot leaves the host's mounts in the namespace, pivot_root would not.
         if (!os::hide_host_mounts(plan.rootfs.c_str(), f)) return false;
         if (::mount(".", "/", nullptr, MS_MOVE, nullptr) < 0) return f.set(errno, "move rootfs to /");
@@ -38,14 +41,18 @@ bool pivot(const ContainerPlan& plan, int rootfd, Failure& f)
 
 bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
 {
-    // Shared propagation is applied last (enter_rootfs): set at the start it would leak every
-    // mount made here.
-    uint64_t start_prop = plan.rootfs_propagation;
-    if (start_prop & MS_SHARED) start_prop = MS_SLAVE | MS_REC;
-    if (::mount(nullptr, "/", nullptr, start_prop, nullptr) < 0) return f.set(errno, "set propagation of /");
-    // pivot_root needs the rootfs to be a mount point.
-    if (::mount(plan.rootfs.c_str(), plan.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
-        return f.set(errno, "bind rootfs %s", plan.rootfs.c_str());
+    if (!plan.shares_mount_ns) {
+        // Shared propagation is applied last (enter_rootfs): set at the start it would leak every
+        // mount made here.
+        uint64_t start_prop = plan.rootfs_propagation;
+        if (start_prop & MS_SHARED) start_prop = MS_SLAVE | MS_REC;
+        if (::mount(nullptr, "/", nullptr, start_prop, nullptr) < 0) return f.set(errno, "set propagation of /");
+        // pivot_root needs the rootfs to be a mount point.
+        if (::mount(plan.rootfs.c_str(), plan.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
+            return f.set(errno, "bind rootfs %s", plan.rootfs.c_str());
+    }
+    // Sharing the host's namespace, the rootfs is berth's private copy already (launch.cpp);
+    // the host's / keeps its propagation.
     root.reset(::open(plan.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) return f.set(errno, "open rootfs %s", plan.rootfs.c_str());
 
@@ -102,8 +109,10 @@ bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
 bool enter_rootfs(const ContainerPlan& plan, int rootfd, Failure& f) noexcept
 {
     if (!pivot(plan, rootfd, f)) return false;
-    if ((plan.rootfs_propagation & MS_SHARED) && ::mount(nullptr, "/", nullptr, plan.rootfs_propagation, nullptr) < 0)
-        return f.set(errno, "set rootfs propagation");
+    // In the host's namespace, "/" is now berth's copy of the rootfs: any propagation asked for
+    // applies to it alone.
+    uint64_t late_prop = plan.shares_mount_ns ? plan.rootfs_propagation : (plan.rootfs_propagation & MS_SHARED);
+    if (late_prop && ::mount(nullptr, "/", nullptr, late_prop, nullptr) < 0) return f.set(errno, "set rootfs propagation");
     if (plan.readonly_root) {
         struct mount_attr a {};
         a.attr_set = MOUNT_ATTR_RDONLY;

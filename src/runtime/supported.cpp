@@ -46,23 +46,12 @@ void check_mounts(const spec::Config& config, const Logger& log)
     }
 }
 
-// berth never mounts in the host's namespace: without a mount namespace runc mounts the
-// config's mounts on the host and leaves them there.
-void check_mount_namespace(const spec::Config& config)
-{
-    if (config.linux)
-        for (const auto& ns : config.linux->namespaces)
-            if (ns.type == spec::NamespaceType::mount) return;
-    throw Error("config.json: .linux.namespaces: a mount namespace is required (berth never mounts in the host's)");
-}
-
 }  // namespace
 
 void check_supported(const spec::Config& config, const Logger& log)
 {
     if (!config.process) throw Error("config.json: .process: required to create a container");
     check_mounts(config, log);
-    check_mount_namespace(config);
     if (config.linux) check_linux(*config.linux, log);
 }
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "berth/linux/mount_options.hpp"
+#include "berth/linux/private_rootfs.hpp"
 
 using berth::os::parse_mount_options;
 
@@ -125,4 +126,22 @@ TEST_CASE("known mount options: what the parser acts on, not what it refuses", "
         // Only superblock flags become filesystem parameters; everything else is understood.
         if (!m.fs_params.empty()) CHECK((o == "sync" || o == "dirsync" || o == "mand" || o == "lazytime"));
     }
+}
+
+TEST_CASE("the record of berth's rootfs copy reads back, and nothing else does", "[mount]")
+{
+    using berth::os::RootfsMount;
+    RootfsMount m{{1234567890123ULL, true}, "/var/lib/b/rootfs"};
+    CHECK(m.to_text() == "unique 1234567890123\n/var/lib/b/rootfs\n");
+    auto back = RootfsMount::parse(m.to_text());
+    REQUIRE(back);
+    CHECK(back->id == m.id);
+    CHECK(back->rootfs == m.rootfs);
+    auto old = RootfsMount::parse("reusable 45\n/r\n");
+    REQUIRE(old);
+    CHECK_FALSE(old->id.unique);
+    CHECK(old->id.id == 45);
+    for (const char* bad : {"", "unique\n/r\n", "unique 12x\n/r\n", "unique 12\nr\n", "unique 12\n/r", "other 12\n/r\n",
+                            "unique 12\n/r\n/s\n", "unique -1\n/r\n"})
+        CHECK_FALSE(RootfsMount::parse(bad));
 }

@@ -50,12 +50,14 @@ public:
     bool signal_init(int sig) const;
     // Stores a new status in the record.
     void save_status(state::Status s);
-    // Removes what the container owns on the host: processes (SIGKILL), cgroup, state dir;
+    // Removes what the container owns on the host: processes (SIGKILL), cgroup, the mounts of a
+    // container in berth's own mount namespace, state dir;
     // then runs the poststop hooks of the stored config (failures are warnings).
     void destroy(const Logger& log);
 
 private:
     Container(state::ContainerDir dir, bool has_record);
+    void detach_private_rootfs(const Logger& log);
     state::ContainerDir dir_;
     state::Record rec_;
     bool has_record_ = false;

@@ -36,6 +36,10 @@ struct ContainerPlan {
     std::optional<NamespaceJoin> join_user;
     std::optional<NamespaceJoin> join_pid;
     bool two_stage = false;             // joins that must precede creating namespaces: intermediate process
+    // No mount namespace of its own (none listed, or berth's own joined by path): its mounts go
+    // beneath the private copy of the rootfs berth mounted over it (private_rootfs.hpp), and
+    // the init enters the rootfs by chroot, never pivot_root, which would move the host's root.
+    bool shares_mount_ns = false;
     // linux.timeOffsets as timens_offsets lines; written by the intermediate between unshare
     // and the init's fork (the kernel takes them only before a process enters the namespace).
     std::string time_offsets;

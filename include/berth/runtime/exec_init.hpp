@@ -29,6 +29,9 @@ struct ExecJoin {
     // the process's root and cwd) and cgroup (its root is then the container's cgroup).
     int late_flags = 0;
     bool fork = false;  // a pid or time namespace is joined: the process is a child of the clone
+    // The init's root (/proc/<pid>/root) when it shares berth's mount namespace: no setns
+    // puts the process there, so it chroots into it where it would join the mount namespace.
+    int root_fd = -1;
 };
 
 // cgroup_ready's value when berth will not wait for the process (a paused container).

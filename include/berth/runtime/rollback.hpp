@@ -5,10 +5,12 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "berth/cgroups/manager.hpp"
+#include "berth/linux/private_rootfs.hpp"
 #include "berth/state/container_dir.hpp"
 
 namespace berth::runtime {
@@ -23,7 +25,7 @@ public:
     explicit Rollback(state::ContainerDir& dir) : dir_(dir) {}
     Rollback(const Rollback&) = delete;
     Rollback& operator=(const Rollback&) = delete;
-    // Kills the init and the intermediate child, removes the cgroup (only the dirs it made
+    // Kills the init and the intermediate child, detaches the rootfs copy, removes the cgroup (only the dirs it made
     // when some were there before) and the state dir, then runs then()'s function. Never throws:
     // the error that led here is what the user needs to see.
     ~Rollback();
@@ -36,6 +38,8 @@ public:
         existing_cgroup_dirs_ = std::move(existing);
         return *cgroup_;
     }
+    // The private copy of the rootfs in berth's mount namespace, detached with all beneath it.
+    void own_rootfs_mount(os::RootfsMount m) { rootfs_mount_ = std::move(m); }
     void set_child(pid_t p) { child_ = p; }
     void set_init(pid_t p) { init_ = p; }
     void child_reaped() { child_ = 0; }
@@ -47,6 +51,7 @@ private:
     state::ContainerDir& dir_;
     std::unique_ptr<cgroups::Manager> cgroup_;
     std::vector<std::string> existing_cgroup_dirs_;
+    std::optional<os::RootfsMount> rootfs_mount_;
     pid_t child_ = 0;
     pid_t init_ = 0;
     bool committed_ = false;

@@ -9,5 +9,8 @@ inline constexpr const char* exec_fifo_file = "exec.fifo"; // the init blocks on
 // The container's cgroup and which of its dirs existed already, written before create makes the
 // first cgroup dir: what `delete -f` removes of a container killed before state.json existed.
 inline constexpr const char* cgroup_intent_file = "cgroup.json";
+// The private copy of the rootfs berth mounted over it for a container without a mount
+// namespace of its own (os::RootfsMount), written before it is attached; detached at delete.
+inline constexpr const char* rootfs_mount_file = "rootfs.mount";
 
 }  // namespace berth::state
