@@ -162,8 +162,11 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
         ExecJoin join;
         join.init_pidfd = init.get();
         int all = namespaces_of(init_pid);
-        Fd init_root;  // opened before the start time check below, like the namespaces
-        if (!(all & CLONE_NEWNS)) {
+        // A container without a mount namespace of its own (private_rootfs.hpp) is entered by a
+        // chroot into its init's root, also when this exec runs in another mount namespace (whose
+        // root setns would give). Opened before the start time check below, like the namespaces.
+        Fd init_root;
+        if (!(all & CLONE_NEWNS) || c.dir().read_file(state::rootfs_mount_file)) {
             init_root = open_or_throw("/proc/" + std::to_string(init_pid) + "/root", O_PATH | O_DIRECTORY);
             join.root_fd = init_root.get();
         }

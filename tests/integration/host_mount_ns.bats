@@ -61,6 +61,9 @@ no_namespaces() {
 	[ "$status" -eq 0 ] || fail "exec failed: $output"
 	[ "${lines[0]}" = in-rootfs ] || fail "exec is not in the container's root: $output"
 	[ "${lines[1]}" = "$(host_ns mnt)" ]
+	# Also from another mount namespace, where joining the init's would give the host's root.
+	run unshare -m --propagation private "$RUNTIME" --root "$ROOT" exec c1 cat /marker
+	[ "$status" -eq 0 ] && [ "$output" = in-rootfs ] || fail "exec from another mount namespace: $output"
 	rt delete -f c1
 	[ -z "$(mounts_under "$rootfs")" ] || fail "delete left mounted: $(mounts_under "$rootfs")"
 }

@@ -29,8 +29,8 @@ struct ExecJoin {
     // the process's root and cwd) and cgroup (its root is then the container's cgroup).
     int late_flags = 0;
     bool fork = false;  // a pid or time namespace is joined: the process is a child of the clone
-    // The init's root (/proc/<pid>/root) when it shares berth's mount namespace: no setns
-    // puts the process there, so it chroots into it where it would join the mount namespace.
+    // The init's root (/proc/<pid>/root) when the container has no mount namespace of its own:
+    // no setns puts the process there, so it chroots into it once the mount namespace is joined.
     int root_fd = -1;
 };
 
