@@ -42,10 +42,11 @@ bool pivot(const ContainerPlan& plan, int rootfd, Failure& f)
 bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
 {
     if (!plan.shares_mount_ns) {
-        // Shared propagation is applied last (enter_rootfs): set at the start it would leak every
-        // mount made here.
+        // Shared and unbindable propagation are applied last (enter_rootfs): set at the start,
+        // shared would leak every mount made here, and unbindable would refuse the rootfs's bind.
         uint64_t start_prop = plan.rootfs_propagation;
         if (start_prop & MS_SHARED) start_prop = MS_SLAVE | MS_REC;
+        if (start_prop & MS_UNBINDABLE) start_prop = MS_PRIVATE | MS_REC;
         if (::mount(nullptr, "/", nullptr, start_prop, nullptr) < 0) return f.set(errno, "set propagation of /");
         // pivot_root needs the rootfs to be a mount point.
         if (::mount(plan.rootfs.c_str(), plan.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
@@ -111,7 +112,8 @@ bool enter_rootfs(const ContainerPlan& plan, int rootfd, Failure& f) noexcept
     if (!pivot(plan, rootfd, f)) return false;
     // In the host's namespace, "/" is now berth's copy of the rootfs: any propagation asked for
     // applies to it alone.
-    uint64_t late_prop = plan.shares_mount_ns ? plan.rootfs_propagation : (plan.rootfs_propagation & MS_SHARED);
+    uint64_t late_prop =
+        plan.shares_mount_ns ? plan.rootfs_propagation : (plan.rootfs_propagation & (MS_SHARED | MS_UNBINDABLE));
     if (late_prop && ::mount(nullptr, "/", nullptr, late_prop, nullptr) < 0) return f.set(errno, "set rootfs propagation");
     if (plan.readonly_root) {
         struct mount_attr a {};

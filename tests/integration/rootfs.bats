@@ -84,13 +84,14 @@ root_line() { awk '$5 == "/"' <<<"$1"; }
 	[[ "$output" != *SEES-HOST-WORK* ]]
 }
 
-@test "rootfs: rootfsPropagation private, rslave and rshared" {
+@test "rootfs: rootfsPropagation private, rslave, rshared and unbindable" {
 	# Under a caller whose mounts are shared (as with systemd), the
-	# container's / is private, a slave, or shared, as asked.
+	# container's / is private, a slave, shared or unbindable, as asked.
 	set_args cat /proc/self/mountinfo
 	local prop line props=(private rslave)
-	# runc 1.1 shows no shared: tag on / for rshared.
-	is_berth && props+=(rshared)
+	# runc 1.1 shows no shared: tag on / for rshared, and fails to bind the
+	# rootfs once / is unbindable.
+	is_berth && props+=(rshared unbindable runbindable)
 	for prop in "${props[@]}"; do
 		update_config '.linux.rootfsPropagation = $p' --arg p "$prop"
 		run --separate-stderr rt_in_mntns shared : run --bundle "$BUNDLE" "$(new_id)"
@@ -102,6 +103,7 @@ root_line() { awk '$5 == "/"' <<<"$1"; }
 		private) [[ "$line" != *shared:* && "$line" != *master:* ]] ;;
 		rslave) [[ "$line" == *master:* && "$line" != *shared:* ]] ;;
 		rshared) [[ "$line" == *shared:* ]] ;;
+		unbindable | runbindable) [[ "$line" == *unbindable* && "$line" != *shared:* && "$line" != *master:* ]] ;;
 		esac || fail "$prop: the container's / is: $line"
 	done
 }
