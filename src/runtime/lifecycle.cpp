@@ -152,7 +152,10 @@ void delete_container(const Context& ctx, const std::string& id, bool force)
         // No record: a create that died before writing it; nothing runs from it.
         if (!c.has_record() && !force) throw Error("container \"" + id + "\" is being created");
         auto st = c.status();
-        if ((st == state::Status::running || st == state::Status::paused) && !force)
+        // A created container too, as the runtime-spec says and crun does (runc kills it).
+        // Engines delete one only after killing it (containerd's client refuses otherwise) or
+        // with --force (podman, CRI-O).
+        if ((st == state::Status::running || st == state::Status::paused || st == state::Status::created) && !force)
             throw Error("cannot delete container " + id + " that is not stopped: " + std::string(state::to_string(st)));
         if (st == state::Status::paused)
             if (auto* cg = c.cgroup()) cg->set_frozen(false);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# `delete`: created and stopped containers go, a running one only with -f.
+# `delete`: stopped containers go; created, running and paused ones only
+# with -f (runtime-spec; runc also deletes a created one without -f).
 
 load helpers
 
@@ -9,12 +10,21 @@ setup() {
 	set_args sleep "$LONG"
 }
 
-@test "delete: a created (never started) container" {
+@test "delete: a created (never started) container fails without -f and stays as it was; -f removes it" {
 	local id pid
 	id="$(new_id)"
 	create_ctr "$id"
 	pid="$(pid_of "$id")"
-	rt delete "$id"
+	if is_berth; then
+		run --separate-stderr rt delete "$id"
+		[ "$status" -ne 0 ] || fail "delete of a created container succeeded"
+		[[ "$stderr" == *"not stopped: created"* ]] || fail "stderr: $stderr"
+		[ "$(ctr_state "$id")" = created ]
+		[ -d "/proc/$pid" ] || fail "the init is gone"
+		# Still startable: nothing of it was touched.
+		[ -p "$ROOT/$id/exec.fifo" ]
+	fi
+	rt delete -f "$id"
 	run --separate-stderr rt state "$id"
 	[ "$status" -ne 0 ]
 	wait_for process_gone "$pid"

@@ -23,7 +23,7 @@ setup() {
 	[ "$output" = "$id" ]
 	run --separate-stderr rt_raw -root="$ROOT" state "$id"
 	[ "$status" -eq 0 ]
-	rt_raw --root "$ROOT" delete "$id"
+	rt_raw --root "$ROOT" delete -f "$id"
 	root_is_empty
 }
 
