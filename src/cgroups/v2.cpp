@@ -67,6 +67,9 @@ bool V2::kill() const
         write_file(dir_ + "/cgroup.kill", "1");
         return true;
     } catch (const Error& e) {
+        // ENODEV: the cgroup is being removed (systemd stops a scope once its processes are
+        // gone), and a cgroup can be removed only when nothing is left in it.
+        if (e.code() == ENODEV) return true;
         if (e.code() != ENOENT) throw;
     }
     // No cgroup.kill: either the cgroup is gone (nothing left to kill) or the kernel predates it.

@@ -34,8 +34,8 @@ struct RootfsMount {
     static std::optional<RootfsMount> parse(std::string_view text);
 };
 
-// The copy of `rootfs`'s mounts (open_tree, recursive). Not attached yet: its id can be recorded first, so that no crash leaves a mount berth
-// has no record of.
+// The copy of `rootfs`'s mounts (open_tree, recursive), not attached yet: its id is recorded
+// first, so that no crash leaves a mount berth has no record of.
 struct DetachedRootfs {
     Fd tree;
     MountId id;

@@ -25,9 +25,9 @@ public:
     explicit Rollback(state::ContainerDir& dir) : dir_(dir) {}
     Rollback(const Rollback&) = delete;
     Rollback& operator=(const Rollback&) = delete;
-    // Kills the init and the intermediate child, detaches the rootfs copy, removes the cgroup (only the dirs it made
-    // when some were there before) and the state dir, then runs then()'s function. Never throws:
-    // the error that led here is what the user needs to see.
+    // Kills the init and the intermediate child, detaches the rootfs copy, removes the cgroup
+    // (only the dirs it made when some were there before) and the state dir, then runs then()'s
+    // function. Never throws: the error that led here is what the user needs to see.
     ~Rollback();
 
     // Owns the manager so it outlives whatever failed. `existing`: its dirs that were there
