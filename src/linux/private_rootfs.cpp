@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "berth/util/error.hpp"
+#include "berth/util/file.hpp"
 
 #ifndef STATX_MNT_ID_UNIQUE
 #define STATX_MNT_ID_UNIQUE 0x4000U
@@ -26,13 +27,6 @@ MountId mount_id_of(int fd, const std::string& what)
     if (::statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &st) < 0) throw_errno("statx " + what);
     if (!(st.stx_mask & STATX_MNT_ID)) throw Error("statx " + what + ": this kernel reports no mount id");
     return {st.stx_mnt_id, false};
-}
-
-Fd open_rootfs(const std::string& rootfs)
-{
-    Fd fd(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!fd) throw_errno("open rootfs " + rootfs);
-    return fd;
 }
 
 }  // namespace
@@ -67,7 +61,7 @@ std::optional<RootfsMount> RootfsMount::parse(std::string_view text)
 
 DetachedRootfs clone_private_rootfs(const std::string& rootfs)
 {
-    Fd dir = open_rootfs(rootfs);
+    Fd dir = open_or_throw(rootfs, O_PATH | O_DIRECTORY);
     DetachedRootfs out;
     out.tree.reset(static_cast<int>(
         ::open_tree(dir.get(), "", AT_EMPTY_PATH | AT_RECURSIVE | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)));
@@ -78,7 +72,7 @@ DetachedRootfs clone_private_rootfs(const std::string& rootfs)
 
 void attach_rootfs(const DetachedRootfs& copy, const std::string& rootfs)
 {
-    Fd dir = open_rootfs(rootfs);
+    Fd dir = open_or_throw(rootfs, O_PATH | O_DIRECTORY);
     if (::move_mount(copy.tree.get(), "", dir.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
         throw_errno("mount the copy of rootfs " + rootfs + " over it");
     // Private once attached: a copy is born private, but one attached beneath a shared mount
@@ -103,14 +97,6 @@ bool detach_rootfs(const RootfsMount& m)
     std::string self = "/proc/self/fd/" + std::to_string(dir.get());
     if (::umount2(self.c_str(), MNT_DETACH) < 0) throw_errno("detach the container's mounts on rootfs " + rootfs);
     return true;
-}
-
-bool is_own_mount_namespace(int ns_fd)
-{
-    struct stat theirs, ours;
-    if (::fstat(ns_fd, &theirs) < 0) throw_errno("stat a mount namespace");
-    if (::stat("/proc/self/ns/mnt", &ours) < 0) throw_errno("stat /proc/self/ns/mnt");
-    return theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev;
 }
 
 }  // namespace berth::os

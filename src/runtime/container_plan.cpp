@@ -13,7 +13,6 @@
 
 #include <algorithm>
 
-#include "berth/linux/private_rootfs.hpp"
 #include "berth/runtime/hooks.hpp"
 #include "berth/runtime/lsm_plan.hpp"
 #include "berth/runtime/seccomp_plan.hpp"
@@ -49,6 +48,18 @@ std::string id_map_text(const std::vector<spec::IdMapping>& maps)
     return out;
 }
 
+// The namespace a joined path names is the host's (berth's own) one (net, ipc, uts or mount).
+bool is_own_namespace(const NamespaceJoin& j)
+{
+    const char* name = j.nstype == CLONE_NEWNET ? "net"
+                       : j.nstype == CLONE_NEWIPC ? "ipc"
+                       : j.nstype == CLONE_NEWNS  ? "mnt"
+                                                  : "uts";
+    struct stat own, joined;
+    return ::stat((std::string("/proc/self/ns/") + name).c_str(), &own) == 0 && ::fstat(j.fd.get(), &joined) == 0 &&
+           own.st_dev == joined.st_dev && own.st_ino == joined.st_ino;
+}
+
 void plan_namespaces(const spec::Linux& l, ContainerPlan& plan, ParentPlan& parent)
 {
     for (size_t i = 0; i < l.namespaces.size(); ++i) {
@@ -67,7 +78,7 @@ void plan_namespaces(const spec::Linux& l, ContainerPlan& plan, ParentPlan& pare
             throw Error(where + ns.path + " is not a namespace file (nsfs)");
         NamespaceJoin j{flag, ns.path, std::move(fd)};
         // berth's own mount namespace: nothing to join, and treated as no namespace of its own.
-        if (ns.type == spec::NamespaceType::mount && os::is_own_mount_namespace(j.fd.get())) {
+        if (ns.type == spec::NamespaceType::mount && is_own_namespace(j)) {
             plan.shares_mount_ns = true;
             continue;
         }
@@ -188,15 +199,6 @@ void plan_devices(const spec::Linux& l, ContainerPlan& plan)
         n.gid = d.gid.value_or(0);
         plan.devices.push_back(std::move(n));
     }
-}
-
-// The namespace a joined path names is the host's (berth's own) one.
-bool is_own_namespace(const NamespaceJoin& j)
-{
-    const char* name = j.nstype == CLONE_NEWNET ? "net" : j.nstype == CLONE_NEWIPC ? "ipc" : "uts";
-    struct stat own, joined;
-    return ::stat((std::string("/proc/self/ns/") + name).c_str(), &own) == 0 && ::fstat(j.fd.get(), &joined) == 0 &&
-           own.st_dev == joined.st_dev && own.st_ino == joined.st_ino;
 }
 
 // Validation allowed only keys of namespaces the config lists; a namespace joined by path

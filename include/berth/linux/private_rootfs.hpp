@@ -49,7 +49,4 @@ void attach_rootfs(const DetachedRootfs& copy, const std::string& rootfs);
 // resolves to; false when it is not there (never attached, or gone already).
 bool detach_rootfs(const RootfsMount& m);
 
-// Whether `ns_fd` (a mount namespace file) is the caller's own mount namespace.
-bool is_own_mount_namespace(int ns_fd);
-
 }  // namespace berth::os
