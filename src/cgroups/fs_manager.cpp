@@ -71,6 +71,16 @@ public:
         if (v2_) v2_->add_process(pid);
     }
 
+    std::optional<SelfJoin> self_join() const override
+    {
+        if (!v1_ && !v2_) return std::nullopt;
+        SelfJoin j;
+        if (v2_) j.clone_into = v2_->dir();
+        if (v1_)
+            for (const auto& d : v1_->dirs()) j.tasks_files.push_back(d.dir + "/tasks");
+        return j;
+    }
+
     std::vector<pid_t> pids() const override
     {
         std::vector<pid_t> out;

@@ -47,6 +47,7 @@ public:
     }
 
     void add_process(pid_t pid) override { fs_->add_process(pid); }
+    std::optional<SelfJoin> self_join() const override { return fs_->self_join(); }
     std::vector<pid_t> pids() const override { return fs_->pids(); }
     void kill_all(int sig) override { fs_->kill_all(sig); }
 

@@ -1,6 +1,6 @@
 // The init's side of the handshake (sync.hpp), in order: namespaces, setsid, bind sources, go,
-// user-namespace root, sysctls, cgroup namespace, keyring, names, mounts, cgroup_ready,
-// [hooks pause], createContainer hooks, pivot_root, process step.
+// user-namespace root, sysctls, cgroup namespace, keyring, names, mounts, cgroup_ready, the
+// v1 cgroup join, [hooks pause], createContainer hooks, pivot_root, process step.
 #include "berth/runtime/container_init.hpp"
 
 #include <fcntl.h>
@@ -201,6 +201,7 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
     if (!mount_rootfs(plan, root, f)) return false;
     close_mount_sources(plan);
     if (!wait_for(sync_fd, SyncType::cgroup_ready, f)) return false;
+    if (!join_cgroup_itself(plan.cgroup_tasks, f)) return false;
     if (!plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) return false;
     if (!pause_for_hooks(plan, sync_fd, f)) return false;
     // createContainer hooks: in the container's namespaces, and before pivot_root, so that their

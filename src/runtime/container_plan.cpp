@@ -13,6 +13,7 @@
 
 #include <algorithm>
 
+#include "berth/cgroups/mountinfo.hpp"
 #include "berth/runtime/hooks.hpp"
 #include "berth/runtime/lsm_plan.hpp"
 #include "berth/runtime/seccomp_plan.hpp"
@@ -172,10 +173,16 @@ void plan_mounts(const spec::Config& c, const PlanInputs& in, ContainerPlan& pla
     bool cgroupns = plan.new_namespaces & CLONE_NEWCGROUP;
     auto& cg = plan.cgroup_mounts;
     if (in.cgroup_mode == cgroups::Mode::unified) {
-        if (cgroupns || in.hierarchies.empty())
+        if (!in.hierarchies.empty() && !cgroupns)
+            cg.v2_host_path = in.hierarchies.front().host_path;
+        else if (cgroupns || plan.in_user_namespace())
             cg.fresh_cgroup2 = true;
         else
-            cg.v2_host_path = in.hierarchies.front().host_path;
+            // No cgroup of its own (--cgroup-manager=disabled) nor a cgroup namespace: the tree
+            // as berth sees it, bound. A new cgroup2 mount in the initial cgroup namespace sets
+            // its own options on the host's whole hierarchy (clearing the nsdelegate and
+            // memory_recursiveprot systemd mounts it with), and waits for an RCU grace period.
+            cg.v2_host_path = std::string(cgroups::cgroup_base);
     } else {
         for (const auto& h : in.hierarchies) cg.v1.push_back({h.mount_name, h.host_path});
     }

@@ -183,11 +183,16 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
         });
 
         cgroups::Manager* cg = c.cgroup();
-        // v2: born in the container's cgroup. Not while it is frozen: a frozen intermediate
-        // would never report the process it forks.
+        // The process joins the container's cgroup by itself (cgroups::SelfJoin): born in the
+        // unified hierarchy's, moving itself into the v1 ones after cgroup_ready. Not while the
+        // container is paused: a frozen intermediate would never report the process it forks,
+        // and berth writes the pid of a process that will wait frozen.
+        auto self_join = open_self_join(cg && !paused ? cg->self_join() : std::nullopt, all & CLONE_NEWUSER);
         Fd cgroup_dir;
-        if (cg && cg->mode() == cgroups::Mode::unified && !paused && !cg->hierarchies().empty())
-            cgroup_dir = open_or_throw(cg->hierarchies().front().host_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (self_join) {
+            cgroup_dir = std::move(self_join->clone_into);
+            join.cgroup_tasks = &self_join->tasks;
+        }
 
         int sv[2];
         if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) throw_errno("socketpair");
@@ -220,7 +225,7 @@ int exec_in_container(const Context& ctx, const ExecOptions& o)
             ::waitpid(child, nullptr, 0);
             rollback.child_reaped();
         }
-        if (cg && !cgroup_dir) cg->add_process(pid);
+        if (cg && !self_join) cg->add_process(pid);
         if (ep.process.oom_score_adj)
             with_context("set oom_score_adj", [&] {
                 write_file("/proc/" + std::to_string(pid) + "/oom_score_adj", std::to_string(*ep.process.oom_score_adj));

@@ -57,6 +57,7 @@ void run_exec_init(const ExecJoin& join, const ProcessPlan& process, int sync_fd
     if (!wait_for_cgroup(sync_fd, unattended, f)) fail_child(sync_fd, f);
     // Failures then go to stderr: nobody reads the socket.
     if (unattended) sync_fd = -1;
+    if (join.cgroup_tasks && !join_cgroup_itself(*join.cgroup_tasks, f)) fail_child(sync_fd, f);
     if (join.late_flags && ::setns(join.init_pidfd, join.late_flags) < 0)
         fail_child(sync_fd, (f.set(errno, "join the container's mount namespace"), f));
     if (join.root_fd >= 0 && (::fchdir(join.root_fd) < 0 || ::chroot(".") < 0))

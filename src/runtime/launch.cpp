@@ -286,11 +286,17 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     Fd parent_end(sv[0]), child_end(sv[1]);
     if (for_run && cp.two_stage && ::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) throw_errno("become subreaper");
 
-    // On cgroup v2 the init (or the intermediate, whose fork inherits it) is born in its cgroup.
+    // The init joins its cgroup without berth writing its pid (cgroups::SelfJoin): born in the
+    // unified hierarchy's (the intermediate's fork inherits it), and moving itself into the v1
+    // ones after cgroup_ready.
+    auto self_join =
+        open_self_join(cg.created_with_init() ? std::nullopt : cg.self_join(), cp.in_user_namespace());
     Fd cgroup_dir;
-    if (cg.mode() == cgroups::Mode::unified && !in.hierarchies.empty() && !cg.created_with_init())
-        cgroup_dir = open_or_throw(in.hierarchies.front().host_path, O_PATH | O_DIRECTORY);
-    cp.cgroup_at_clone = cgroup_dir || in.hierarchies.empty();
+    if (self_join) {
+        cgroup_dir = std::move(self_join->clone_into);
+        cp.cgroup_tasks = std::move(self_join->tasks);
+    }
+    cp.cgroup_at_clone = in.hierarchies.empty() || (cgroup_dir && cp.cgroup_tasks.empty());
     uint64_t clone_flags = cp.two_stage ? 0 : (cp.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWCGROUP));
     if (cp.shares_mount_ns) mount_private_rootfs(rootfs, dir, rollback, trace);
     cp.inherited_fds = os::inherited_fds(3 + in.preserve_fds);
@@ -365,7 +371,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     send_mount_sources(parent_end.get(), init, cp, trace);
     send_or_report(parent_end.get(), SyncType::go, trace);
     if (!with_init) apply_limits();
-    if (!cp.cgroup_at_clone && !with_init) {
+    if (!cp.cgroup_at_clone && !with_init && !self_join) {
         cg.add_process(init);
         trace([&] { return "init " + std::to_string(init) + " added to its cgroup"; });
     }

@@ -23,6 +23,14 @@ teardown() {
 			- "$V2_ROOT" "$RUNTIME" >/dev/null 2>&1 || true
 	fi
 	rm -rf "$V2_ROOT"
+	# The cgroup2 mount-options test changes the host's cgroup2 flags; these put them back.
+	if [[ -f "$TESTDIR/cgroup2-flags" ]]; then
+		local flags
+		flags="$(cat "$TESTDIR/cgroup2-flags")"
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		unshare -m bash -c 'mount --make-rprivate / && mount -t cgroup2 ${1:+-o "$1"} none /sys/fs/cgroup' - "$flags" ||
+			problems+=("could not restore the host's cgroup2 flags ($flags)")
+	fi
 	# cgroupsPath "/berth-test-<id>" (common_teardown only looks for <id>).
 	for id in $(find /sys/fs/cgroup -maxdepth 2 -type d -name "berth-test-$ID_PREFIX-${BATS_SUITE_TEST_NUMBER:-0}-*" 2>/dev/null); do
 		problems+=("leftover cgroup $id")
@@ -127,6 +135,58 @@ cgroup_dirs_named() { find /sys/fs/cgroup -maxdepth 2 -type d -name "$1" | sort;
 	fi
 }
 
+# joined_itself TRACE ID — after an strace (-f, openat/write/clone3) of a run or exec whose
+# process printed /proc/self/cgroup into $output (no cgroup namespace): that process is in the
+# cgroup named after ID in every hierarchy, no cgroup.procs was opened for writing, and the
+# process (not berth, the trace's first pid) wrote "0" to one `tasks` file per v1 hierarchy.
+joined_itself() {
+	local trace="$1" id="$2" hier line parent got v1 want=()
+	while IFS=: read -r _ hier _; do
+		[ -n "$hier" ] && want+=("$hier")
+	done </proc/self/cgroup
+	for hier in "${want[@]}"; do
+		line="$(grep -E "^[0-9]+:$hier:" <<<"$output")" || fail "no $hier line in: $output"
+		[[ "$line" == *"/$id" ]] || fail "$hier: $line"
+	done
+	if grep -q ' - cgroup2 ' /proc/self/mountinfo; then
+		grep -qE "^[0-9]+::/.*$id\$" <<<"$output" || fail "unified: $output"
+		grep -q 'CLONE_INTO_CGROUP' "$trace" || fail "no clone into the unified hierarchy"
+	fi
+	if grep -E 'cgroup\.procs", O_WRONLY' "$trace"; then
+		fail "a pid was written to cgroup.procs"
+	fi
+	# (berth itself writes "0" too: the cpuset's mems at create.)
+	v1="$(awk '$9 == "cgroup" { n++ } END { print n + 0 }' /proc/self/mountinfo)"
+	parent="$(awk 'NR == 1 { print $1 }' "$trace")"
+	got="$(grep -E '^[0-9]+ +write\([0-9]+, "0", 1\) += 1' "$trace" | grep -cv "^$parent ")"
+	[ "$got" -eq "$v1" ] || fail "$v1 v1 hierarchies, $got writes of 0 by the process:" "$(grep -E '/tasks|"0"' "$trace")"
+}
+
+@test "cgroups: the init and an exec'd process enter every hierarchy without a pid written to cgroup.procs" {
+	# Writing another process's pid to cgroup.procs waits for an RCU grace period whenever no
+	# migration happened in the last tens of ms (~10 ms per cold start or exec here): berth
+	# clones the process into the unified hierarchy and it moves itself into each v1 one.
+	is_berth || skip "berth's own way of placing processes"
+	cgroup_v1_host || skip "needs v1 hierarchies (on pure v2 the clone places the process)"
+	command -v strace >/dev/null || skip "needs strace"
+	local id
+	id="$(new_id)"
+	set_cmd 'cat /proc/self/cgroup'
+	run strace -f -qq -o "$TESTDIR/trace" -e trace=openat,write,clone3 -e signal=none \
+		"$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$id" </dev/null
+	[ "$status" -eq 0 ] || fail "run failed ($status): $output"
+	joined_itself "$TESTDIR/trace" "$id"
+	root_is_empty
+
+	id="$(new_id)x"
+	set_cmd "exec sleep $LONG"
+	start_ctr "$id"
+	run strace -f -qq -o "$TESTDIR/trace-exec" -e trace=openat,write,clone3 -e signal=none \
+		"$RUNTIME" --root "$ROOT" exec "$id" cat /proc/self/cgroup </dev/null
+	[ "$status" -eq 0 ] || fail "exec failed ($status): $output"
+	joined_itself "$TESTDIR/trace-exec" "$id"
+}
+
 @test "cgroups: pure cgroup v2 with a cgroup namespace, and --cgroup-manager=disabled" {
 	local id id2
 	id="$(new_id)"
@@ -201,6 +261,32 @@ cgroup_dirs_named() { find /sys/fs/cgroup -maxdepth 2 -type d -name "$1" | sort;
 		find /sys/fs/cgroup -maxdepth 3 -name "$1" -o -maxdepth 3 -name "$2"' - "$id" "$id2"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
+}
+
+@test "cgroups: with no cgroup of its own nor a cgroup namespace, the container's cgroup2 leaves the host's mount options alone" {
+	# A new cgroup2 mount in the initial cgroup namespace sets its options on the host's whole
+	# hierarchy: one without nsdelegate or memory_recursiveprot clears what systemd set. The
+	# canary is memory_recursiveprot (this host's cgroup2 has no memory controller: no effect).
+	is_berth || skip "--cgroup-manager is berth's (and crun's) flag"
+	local flags
+	flags="$(awk '$9 == "cgroup2" { print $NF; exit }' /proc/self/mountinfo)"
+	[[ ",$flags," != *,memory_recursiveprot,* ]] || skip "the host's cgroup2 has memory_recursiveprot already"
+	# teardown puts the host's flags back whatever happens (a new mount with exactly them).
+	tr ',' '\n' <<<"$flags" | grep -vxE 'rw|ro' | paste -sd, >"$TESTDIR/cgroup2-flags"
+	update_config 'del(.linux.namespaces[] | select(.type == "cgroup"))'
+	set_cmd "grep ' /sys/fs/cgroup ' /proc/self/mountinfo"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run unshare -m bash -c 'mount --make-rprivate / && mount -t cgroup2 -o memory_recursiveprot none /sys/fs/cgroup || exit 99
+		timeout 20 "$1" --cgroup-manager=disabled --root "$2" run --bundle "$3" "$4" </dev/null || exit
+		echo "after: $(awk "\$5 == \"/sys/fs/cgroup\" { v = \$NF } END { print v }" /proc/self/mountinfo)"' \
+		- "$RUNTIME" "$ROOT" "$BUNDLE" "$(new_id)"
+	printf '%s\n' "$output"
+	[ "$status" -eq 0 ]
+	# The container saw a cgroup2 tree at /sys/fs/cgroup, the whole one (root /).
+	[ "$(mi_field "$output" /sys/fs/cgroup fstype)" = cgroup2 ]
+	[ "$(mi_field "$output" /sys/fs/cgroup root)" = / ]
+	grep -qE '^after: .*memory_recursiveprot' <<<"$output" || fail "the host's cgroup2 lost memory_recursiveprot"
+	root_is_empty
 }
 
 @test "cgroups: the container's /sys/fs/cgroup is read-only and shows its own cgroup" {

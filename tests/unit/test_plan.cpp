@@ -92,6 +92,41 @@ TEST_CASE("plan: the default spec", "[plan]")
     CHECK(std::string(proc.argv[0]) == "sh");
 }
 
+TEST_CASE("plan: the cgroup mount on pure v2 never mounts cgroup2 anew in the initial cgroup namespace", "[plan]")
+{
+    Bundle b;
+    Logger log;
+    auto in = b.inputs();
+    in.cgroup_mode = cgroups::Mode::unified;
+    auto without_cgroupns = [](auto& j) {
+        auto& ns = j["linux"]["namespaces"];
+        for (size_t i = 0; i < ns.size(); ++i)
+            if (ns[i]["type"] == "cgroup") ns.erase(i);
+    };
+    SECTION("its own cgroup, no cgroup namespace: that cgroup, bound")
+    {
+        in.hierarchies = {{"", "/sys/fs/cgroup/berth/c1", true}};
+        auto plan = runtime::build_plan(config_with(without_cgroupns), in, log).container;
+        CHECK_FALSE(plan.cgroup_mounts.fresh_cgroup2);
+        CHECK(plan.cgroup_mounts.v2_host_path == "/sys/fs/cgroup/berth/c1");
+    }
+    SECTION("a cgroup namespace: a new cgroup2, made in it")
+    {
+        in.hierarchies = {{"", "/sys/fs/cgroup/berth/c1", true}};
+        auto plan = runtime::build_plan(config_with([](auto&) {}), in, log).container;
+        CHECK(plan.cgroup_mounts.fresh_cgroup2);
+        CHECK(plan.cgroup_mounts.v2_host_path.empty());
+    }
+    SECTION("no cgroup of its own (--cgroup-manager=disabled) nor a namespace: the whole tree, bound")
+    {
+        // A new mount would set its options on the host's hierarchy (nsdelegate cleared).
+        in.hierarchies.clear();
+        auto plan = runtime::build_plan(config_with(without_cgroupns), in, log).container;
+        CHECK_FALSE(plan.cgroup_mounts.fresh_cgroup2);
+        CHECK(plan.cgroup_mounts.v2_host_path == "/sys/fs/cgroup");
+    }
+}
+
 TEST_CASE("plan: relative bind sources are taken from the bundle", "[plan]")
 {
     Bundle b;

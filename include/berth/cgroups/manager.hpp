@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,17 @@ struct Hierarchy {
     bool is_v2 = false;
 };
 
+// How a new process enters the container's cgroup by itself (Manager::self_join). Writing its
+// pid to cgroup.procs takes the kernel's threadgroup lock for writing, which waits for an RCU
+// grace period whenever no migration happened in the last few tens of milliseconds (~10 ms on
+// this project's test VM: most of a cold start). Being cloned into the unified hierarchy
+// (CLONE_INTO_CGROUP) takes it for reading only, and so does a thread moving itself by writing
+// "0" to a v1 `tasks` file (kernel 6.0+; older kernels take the lock, and it still works).
+struct SelfJoin {
+    std::string clone_into;                // the unified hierarchy's dir; empty: none
+    std::vector<std::string> tasks_files;  // one per v1 hierarchy
+};
+
 class Manager {
 public:
     virtual ~Manager() = default;
@@ -53,6 +65,10 @@ public:
     virtual void stop_unit() {}
     // Writes pid to cgroup.procs in every hierarchy.
     virtual void add_process(pid_t pid) = 0;
+    // Where a new single-threaded process joins by itself instead of add_process() (SelfJoin);
+    // nullopt where nothing is to be joined (no cgroup). A cgroup created_with_init() has it
+    // only once it exists (for exec): the init itself is placed by create_with_init().
+    virtual std::optional<SelfJoin> self_join() const { return std::nullopt; }
     // Every process of the container, sub-cgroups included, sorted.
     virtual std::vector<pid_t> pids() const = 0;
     // Signals every process. SIGKILL uses cgroup.kill where the kernel has it; otherwise the

@@ -37,7 +37,7 @@ struct CgroupBind {
 
 struct CgroupMountPlan {
     bool fresh_cgroup2 = false;  // pure v2 with a cgroup namespace: mount a new cgroup2 instance
-    std::string v2_host_path;    // pure v2 without cgroupns: bind this dir
+    std::string v2_host_path;    // pure v2 without cgroupns: bind this dir (its cgroup, or the whole tree)
     std::vector<CgroupBind> v1;  // v1/hybrid: a tmpfs with one bind per hierarchy
 };
 

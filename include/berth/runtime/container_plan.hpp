@@ -15,6 +15,7 @@
 #include "berth/linux/id_maps.hpp"
 #include "berth/linux/mounts.hpp"
 #include "berth/linux/sysctl.hpp"
+#include "berth/runtime/cgroup_self_join.hpp"
 #include "berth/runtime/hook_exec.hpp"
 #include "berth/runtime/process_plan.hpp"
 #include "berth/spec/config.hpp"
@@ -45,10 +46,13 @@ struct ContainerPlan {
     std::string time_offsets;
     std::string keyring_name;           // empty: keep berth's session keyring (--no-new-keyring)
     // The init was born in its cgroup (CLONE_INTO_CGROUP) or there is none: nothing to wait
-    // for. Otherwise berth writes cgroup.procs, which on v1 stalls ~10 ms for an RCU grace
-    // period, while the init already builds its rootfs; it waits only before the steps that
-    // need the cgroup (the cgroup namespace, exec).
+    // for. Otherwise it joins once berth sends cgroup_ready (device rules and limits written):
+    // by itself through cgroup_tasks, or berth writes its pid (cgroups::SelfJoin says why the
+    // first is preferred); it waits only before the steps that need the cgroup (the cgroup
+    // namespace, exec).
     bool cgroup_at_clone = false;
+    // v1 `tasks` files the init writes "0" to after cgroup_ready: it moves itself.
+    std::vector<CgroupTasksFile> cgroup_tasks;
 
     // Host identity
     std::optional<std::string> hostname;
