@@ -19,11 +19,13 @@
 //                                  the systemd driver, the init is in   sysctls, cgroup ns if born in its
 //                                  its scope with its device rules and  cgroup, keyring, names, rootfs
 //                                  limits (a scope needs a process)     mounts
-//  5  parent        cgroup_ready   init is in its cgroup with its       init (after its mounts): cgroup ns
-//                                  device rules and resource limits,    if not made yet
-//                                  oom_score_adj written, state.json    (crash consistency: berth killed
-//                                  on disk                              before this, the init gets EOF and
-//                                                                       exits; after it, delete -f finds it)
+//  5  parent        cgroup_ready   the init's cgroup has its device     init (after its mounts): moves
+//                                  rules and resource limits (the init  itself into its v1 cgroups (or
+//                                  is in it, or joins it next),         berth placed it), then the cgroup
+//                                  oom_score_adj written, state.json    ns if not made yet (crash
+//                                  on disk                              consistency: berth killed before
+//                                                                       this, the init gets EOF and exits;
+//                                                                       after it, delete -f finds it)
 //  6  init          hooks          mounts done, before pivot_root;      runs the prestart, then the
 //                                  only when plan.pause_before_pivot    createRuntime hooks (runtime ns,
 //                                  (the config has either hook)         hooks.hpp), then sends resume; a
