@@ -40,8 +40,9 @@ struct Hierarchy {
 // pid to cgroup.procs takes the kernel's threadgroup lock for writing, which waits for an RCU
 // grace period whenever no migration happened in the last few tens of milliseconds (~10 ms on
 // this project's test VM: most of a cold start). Being cloned into the unified hierarchy
-// (CLONE_INTO_CGROUP) takes it for reading only, and so does a thread moving itself by writing
-// "0" to a v1 `tasks` file (kernel 6.0+; older kernels take the lock, and it still works).
+// (CLONE_INTO_CGROUP) takes it for reading only, and a thread moving itself by writing "0" to a
+// v1 `tasks` file not at all (the kernel's single-thread fast path, Linux 5.x; where a kernel
+// lacks it, the write waits like a pid's and still works).
 struct SelfJoin {
     std::string clone_into;                // the unified hierarchy's dir; empty: none
     std::vector<std::string> tasks_files;  // one per v1 hierarchy
