@@ -20,10 +20,13 @@ teardown() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	grep -q ': ctr0@' <<<"$output"
-	# Gone from the host while it ran; with the container's namespace, the pair is gone.
-	run ip link show "bt${RUN_TAG}b"
-	[ "$status" -ne 0 ]
+	# Gone from the host while it ran; with the container's namespace, the pair is gone. The
+	# kernel tears a network namespace down in a work queue after its last process exits, so
+	# the peer may outlive `run` by a moment.
+	wait_for peer_gone "bt${RUN_TAG}b"
 }
+
+peer_gone() { ! ip link show "$1" >/dev/null 2>&1; }
 
 @test "net_devices: a device without a network namespace, or a bad name, names its JSON path" {
 	update_config '.linux.netDevices = {"eth0": {"name": "bad/name"}}'
