@@ -189,11 +189,22 @@ cgroups::Manager& set_up_cgroup(const Context& ctx, const std::string& id, const
     return *cg;
 }
 
+// Whether anything outside berth may look at a container before its process starts: its
+// hooks up to startContainer, or a seccomp agent (handed the notify fd before "ready").
+bool observed_before_start(const spec::Config& config, const ParentPlan& parent)
+{
+    if (!parent.seccomp_listener_path.empty()) return true;
+    for (HookKind k : {HookKind::prestart, HookKind::create_runtime, HookKind::create_container, HookKind::start_container})
+        if (!hooks_of(config.hooks, k).empty()) return true;
+    return false;
+}
+
 struct Launched {
     state::Record record;
     Fd sync;
     pid_t init = 0;
     Fd console_master;  // kept for a foreground run's proxy (no console socket)
+    bool config_kept = false;  // the config is in the state dir (else run_container writes it)
 };
 
 struct Bundle {
@@ -400,7 +411,15 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     auto& rec = out.record;
     rec.oci_version = std::string(spec::oci_version);
     rec.id = opts.id;
-    rec.status = state::Status::created;
+    // A run nothing outside berth looks at before its process starts (no hook, no seccomp
+    // agent) is "running" from its first record, written once, and keeps its config while the
+    // process execs (run_container). Otherwise it shows "created" until then, as after
+    // `create`. Nothing else tells the two apart in this window (kill, exec, pause and delete
+    // treat them alike), and each write is a new file: on a filesystem that allocates inodes
+    // slowly (~0.2 ms each here), the second record and the config outlasted the init's last
+    // steps and delayed "ready".
+    const bool unobserved_run = for_run && !observed_before_start(config, plan.parent);
+    rec.status = unobserved_run ? state::Status::running : state::Status::created;
     rec.pid = init;
     rec.bundle = bundle;
     rec.rootfs = rootfs;
@@ -410,11 +429,15 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     rec.own_pid_namespace = (cp.new_namespaces & CLONE_NEWPID) != 0;
     rec.cgroup = cg.to_json();
     dir.write(rec);
-    trace([&] { return "state written: created, pid " + std::to_string(init); });
+    trace([&] { return "state written: " + std::string(state::to_string(rec.status)) + ", pid " + std::to_string(init); });
     send_or_report(parent_end.get(), SyncType::cgroup_ready, trace);
-    // While the init builds its rootfs: keep the config with the container (exec, update,
+    // While the init enters its rootfs: keep the config with the container (exec, update,
     // events and hooks read it later, whatever happens to the bundle).
-    dir.write_config(*b.config_text);
+    if (!unobserved_run) {
+        dir.write_config(*b.config_text);
+        out.config_kept = true;
+        trace([] { return std::string("config kept with the state"); });
+    }
     Fd notify_fd;
     SyncMsg ready = expect(parent_end.get(), "setting up the container", trace, &notify_fd);
     if (ready.type == SyncType::hooks) {
@@ -526,12 +549,19 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
         sigset_t set = forwarded_signals();
         if (!run.detach) ::sigprocmask(SIG_BLOCK, &set, nullptr);
         Launched l = launch(ctx, opts, true, dir, rollback, b);
-        l.record.status = state::Status::running;
-        dir.write(l.record);
         const Trace trace(ctx.log, "run", opts.id);
-        trace([&] {
-            return "state written: running, pid " + std::to_string(l.init) + ", " + path_join(dir.path(), state::state_file);
-        });
+        // While the init execs.
+        if (!l.config_kept) {
+            dir.write_config(*b.config_text);
+            trace([] { return std::string("config kept with the state"); });
+        }
+        if (l.record.status != state::Status::running) {
+            l.record.status = state::Status::running;
+            dir.write(l.record);
+            trace([&] {
+                return "state written: running, pid " + std::to_string(l.init) + ", " + path_join(dir.path(), state::state_file);
+            });
+        }
         write_pid_file(opts.pid_file, l.init);
         // EOF means execve succeeded (the socket is close-on-exec); a message means it failed.
         SyncMsg m;

@@ -117,6 +117,21 @@ nothing_left() {
 	root_is_empty
 }
 
+@test "hooks: during run, a hook that asks the runtime for the state sees the container created" {
+	is_berth || skip "runc 1.1.5 keeps no state before the process starts (\"container does not exist\")"
+	# A run with hooks shows "created" until its process starts, as create does; without hooks
+	# it is "running" from its first record (state_dir.bats).
+	ID="$(new_id)"
+	update_config '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", $c, "hook", $r, $root, $id, $o]}]' \
+		--arg c '"$1" --root "$2" state "$3" > "$4"' --arg r "$RUNTIME" --arg root "$ROOT" --arg id "$ID" \
+		--arg o "$OUT/state.json"
+	set_cmd 'echo process-ran'
+	run --separate-stderr run_ctr "$ID"
+	[ "$status" -eq 0 ] || fail "run: $stderr"
+	[ "$(jq -r .status "$OUT/state.json")" = created ] || fail "state in the hook: $(cat "$OUT/state.json")"
+	root_is_empty
+}
+
 @test "hooks: path, args and env as given; a hook without env inherits the runtime's" {
 	local script='tr "\0" "\n" < /proc/$$/cmdline > $0.argv; env > $0.env'
 	update_config '.hooks.createRuntime = [

@@ -33,3 +33,30 @@ load helpers
 	[ "$status" -ne 0 ]
 	root_is_empty
 }
+
+# renames_of TRACE FILE — how many times the traced runtime renamed a temp file onto FILE.
+renames_of() { grep -cE "renameat2\(.*\"$2\", RENAME_(NOREPLACE|EXCHANGE)\) = 0" "$1" || true; }
+
+@test "state dir: run writes its record and its config once each, and the container is running from the first" {
+	is_berth || skip "berth's own state layout"
+	# A run without hooks has nobody to show "created" to: one record, "running", and each
+	# file is a new inode (~0.2 ms apiece on a filesystem that allocates them slowly).
+	local id
+	id="$(new_id)"
+	set_args sleep "$LONG"
+	# Not -f, and the process's output to a file: it outlives the run.
+	strace -qq -o "$TESTDIR/trace" -e trace=renameat2 -e signal=none \
+		"$RUNTIME" --root "$ROOT" run --detach --bundle "$BUNDLE" "$id" </dev/null >"$TESTDIR/run.out" 2>&1 ||
+		fail "run failed: $(cat "$TESTDIR/run.out")"
+	[ "$(renames_of "$TESTDIR/trace" state.json)" = 1 ] || fail "state.json:" "$(grep renameat2 "$TESTDIR/trace")"
+	[ "$(renames_of "$TESTDIR/trace" config.json)" = 1 ] || fail "config.json:" "$(grep renameat2 "$TESTDIR/trace")"
+	[ "$(ctr_state "$id")" = running ]
+	cmp "$BUNDLE/config.json" "$ROOT/$id/config.json"
+	# The config kept is what exec and delete read: an exec finds the container's cwd and env.
+	run rt exec "$id" sh -c 'echo "$PATH"'
+	[ "$status" -eq 0 ] && [ -n "$output" ] || fail "exec: $output"
+	rt kill "$id" KILL
+	wait_status "$id" stopped
+	rt delete "$id"
+	root_is_empty
+}
