@@ -429,7 +429,10 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     rec.own_pid_namespace = (cp.new_namespaces & CLONE_NEWPID) != 0;
     rec.cgroup = cg.to_json();
     dir.write(rec);
-    trace([&] { return "state written: " + std::string(state::to_string(rec.status)) + ", pid " + std::to_string(init); });
+    trace([&] {
+        return "state written: " + std::string(state::to_string(rec.status)) + ", pid " + std::to_string(init) + ", " +
+               path_join(dir.path(), state::state_file);
+    });
     send_or_report(parent_end.get(), SyncType::cgroup_ready, trace);
     // While the init enters its rootfs: keep the config with the container (exec, update,
     // events and hooks read it later, whatever happens to the bundle).

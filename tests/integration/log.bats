@@ -69,6 +69,7 @@ load helpers
 	step 'handshake: received ready"'
 	step 'init [0-9]+ execs sh -c echo container-ran \(cwd /, uid 0, gid 0\)"'
 	step "state written: running, pid [0-9]+, $ROOT/$id/state.json\""
+	step 'config kept with the state"'
 	step 'init [0-9]+ exec.d its process"'
 	# Nothing but debug lines (and the note for the stock config's ambient
 	# capabilities), and nothing on stderr but the container's.
