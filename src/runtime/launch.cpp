@@ -189,12 +189,14 @@ cgroups::Manager& set_up_cgroup(const Context& ctx, const std::string& id, const
     return *cg;
 }
 
-// Whether anything outside berth may look at a container before its process starts: its
-// hooks up to startContainer, or a seccomp agent (handed the notify fd before "ready").
-bool observed_before_start(const spec::Config& config, const ParentPlan& parent)
+// Whether anything outside berth takes part in the container's start: a hook (those up to
+// startContainer may look at it before its process starts; a poststop hook is read back from
+// the kept config by a `delete -f` after berth died), or a seccomp agent (handed the notify fd
+// before "ready").
+bool has_outside_parties(const spec::Config& config, const ParentPlan& parent)
 {
     if (!parent.seccomp_listener_path.empty()) return true;
-    for (HookKind k : {HookKind::prestart, HookKind::create_runtime, HookKind::create_container, HookKind::start_container})
+    for (HookKind k : hook_kinds)
         if (!hooks_of(config.hooks, k).empty()) return true;
     return false;
 }
@@ -411,14 +413,14 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     auto& rec = out.record;
     rec.oci_version = std::string(spec::oci_version);
     rec.id = opts.id;
-    // A run nothing outside berth looks at before its process starts (no hook, no seccomp
-    // agent) is "running" from its first record, written once, and keeps its config while the
-    // process execs (run_container). Otherwise it shows "created" until then, as after
-    // `create`. Nothing else tells the two apart in this window (kill, exec, pause and delete
-    // treat them alike), and each write is a new file: on a filesystem that allocates inodes
-    // slowly (~0.2 ms each here), the second record and the config outlasted the init's last
-    // steps and delayed "ready".
-    const bool unobserved_run = for_run && !observed_before_start(config, plan.parent);
+    // A run without hooks or a seccomp agent is "running" from its first record, written once,
+    // and keeps its config while the process execs (run_container). Otherwise it shows
+    // "created" until then, as after `create`, and keeps its config as early as `create` does.
+    // Nothing else tells the two apart in this window (kill, exec, pause and delete treat them
+    // alike), and each write is a new file: on a filesystem that allocates inodes slowly
+    // (~0.2 ms each here), the second record and the config outlasted the init's last steps
+    // and delayed "ready".
+    const bool unobserved_run = for_run && !has_outside_parties(config, plan.parent);
     rec.status = unobserved_run ? state::Status::running : state::Status::created;
     rec.pid = init;
     rec.bundle = bundle;
