@@ -206,7 +206,9 @@ struct Launched {
     Fd sync;
     pid_t init = 0;
     Fd console_master;  // kept for a foreground run's proxy (no console socket)
-    bool config_kept = false;  // the config is in the state dir (else run_container writes it)
+    // A run without outside parties: its record says running already, and run_container keeps
+    // its config while the process execs.
+    bool unobserved_run = false;
 };
 
 struct Bundle {
@@ -420,8 +422,8 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     // alike), and each write is a new file: on a filesystem that allocates inodes slowly
     // (~0.2 ms each here), the second record and the config outlasted the init's last steps
     // and delayed "ready".
-    const bool unobserved_run = for_run && !has_outside_parties(config, plan.parent);
-    rec.status = unobserved_run ? state::Status::running : state::Status::created;
+    out.unobserved_run = for_run && !has_outside_parties(config, plan.parent);
+    rec.status = out.unobserved_run ? state::Status::running : state::Status::created;
     rec.pid = init;
     rec.bundle = bundle;
     rec.rootfs = rootfs;
@@ -438,9 +440,8 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     send_or_report(parent_end.get(), SyncType::cgroup_ready, trace);
     // While the init enters its rootfs: keep the config with the container (exec, update,
     // events and hooks read it later, whatever happens to the bundle).
-    if (!unobserved_run) {
+    if (!out.unobserved_run) {
         dir.write_config(*b.config_text);
-        out.config_kept = true;
         trace([] { return std::string("config kept with the state"); });
     }
     Fd notify_fd;
@@ -556,11 +557,10 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
         Launched l = launch(ctx, opts, true, dir, rollback, b);
         const Trace trace(ctx.log, "run", opts.id);
         // While the init execs.
-        if (!l.config_kept) {
+        if (l.unobserved_run) {
             dir.write_config(*b.config_text);
             trace([] { return std::string("config kept with the state"); });
-        }
-        if (l.record.status != state::Status::running) {
+        } else {
             l.record.status = state::Status::running;
             dir.write(l.record);
             trace([&] {

@@ -52,9 +52,11 @@ renames_of() { grep -cE "renameat2\(.*\"$2\", RENAME_(NOREPLACE|EXCHANGE)\) = 0"
 	[ "$(renames_of "$TESTDIR/trace" config.json)" = 1 ] || fail "config.json:" "$(grep renameat2 "$TESTDIR/trace")"
 	[ "$(ctr_state "$id")" = running ]
 	cmp "$BUNDLE/config.json" "$ROOT/$id/config.json"
-	# The config kept is what exec and delete read: an exec finds the container's cwd and env.
+	# The config kept is what exec and delete read: an exec gets the container's env from it.
+	local want
+	want="$(jq -r '.process.env[] | select(startswith("PATH=")) | ltrimstr("PATH=")' "$BUNDLE/config.json")"
 	run rt exec "$id" sh -c 'echo "$PATH"'
-	[ "$status" -eq 0 ] && [ -n "$output" ] || fail "exec: $output"
+	[ "$status" -eq 0 ] && [ -n "$want" ] && [ "$output" = "$want" ] || fail "exec: PATH '$output', config's '$want'"
 	rt kill "$id" KILL
 	wait_status "$id" stopped
 	rt delete "$id"
