@@ -6,8 +6,17 @@
 #include <string_view>
 
 #include "berth/cgroups/fs.hpp"
+#include "berth/runtime/container_plan.hpp"
+#include "berth/runtime/launch.hpp"
+#include "berth/runtime/rollback.hpp"
+#include "berth/runtime/rootless.hpp"
+#include "berth/runtime/trace.hpp"
+#include "berth/spec/config.hpp"
+#include "berth/state/container_dir.hpp"
+#include "berth/state/files.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/words.hpp"
 
 namespace berth::runtime {
 
@@ -112,6 +121,67 @@ void remove_intended_cgroup(std::string_view intent_json) noexcept
     } catch (...) {
         // A torn or foreign file: nothing berth can safely act on.
     }
+}
+
+}  // namespace berth::runtime
+
+namespace berth::runtime {
+
+// Rootless, "may not create" is no delegated subtree: v1, or v2 outside the user's.
+cgroups::Manager& set_up_cgroup(const Context& ctx, const std::string& id, const spec::Config& config,
+                                state::ContainerDir& dir, Rollback& rollback, const Trace& trace)
+{
+    const std::string path = config.linux ? config.linux->cgroups_path : std::string{};
+    cgroups::Options opts{id, path, ctx.cgroups_disabled};
+    if (ctx.systemd_cgroup && !ctx.cgroups_disabled) {
+        // A user's systemd instance is reached over the session bus, which berth-systemd
+        // does not speak yet.
+        if (is_rootless(ctx))
+            throw Error("the systemd cgroup driver is not supported rootless by berth yet; use --cgroup-manager=cgroupfs");
+        opts.systemd = true;
+        opts.systemd_helper = ctx.systemd_helper;
+        if (config.linux && config.linux->resources) opts.resources = &*config.linux->resources;
+        opts.devices = device_rules(config);
+    }
+    auto manager = cgroups::make_manager(opts);
+    std::vector<std::string> existing = existing_cgroup_dirs(*manager);
+    // Crash consistency: the state dir names the cgroup before its first dir exists, so that
+    // `delete -f` finds what a berth killed from here on made (state.json comes only at the end).
+    // No cgroup (--cgroup-manager=disabled): nothing to find, and no file says so as well.
+    if (!manager->hierarchies().empty()) dir.write_file(state::cgroup_intent_file, cgroup_intent(*manager, existing));
+    auto* cg = &rollback.own_cgroup(std::move(manager), existing);
+    try {
+        cg->create();
+    } catch (const Error& e) {
+        int err = e.code();
+        if ((err != EACCES && err != EPERM && err != EROFS) || !is_rootless(ctx)) throw;
+        // create() removed what it made; from here on the container has no cgroup.
+        auto none = cgroups::make_manager(cgroups::Options{id, path, true});
+        dir.write_file(state::cgroup_intent_file, cgroup_intent(*none, {}));
+        cg = &rollback.own_cgroup(std::move(none), {});
+        existing.clear();
+        // A warning only when limits are lost; an unset limit needs no cgroup (podman on v1).
+        auto fields = unapplied_without_cgroup(config);
+        std::string msg = "rootless: no cgroup for the container (" + std::string(e.what()) + ")";
+        if (fields.empty())
+            ctx.log.debug(msg);
+        else
+            ctx.log.warn(msg + "; not applied: " + joined(fields));
+    }
+    // Refused before anything is written into a cgroup that is not berth's to use.
+    check_cgroup_claimable(*cg, existing);
+    trace([&] {
+        std::vector<std::string> dirs;
+        for (const auto& h : cg->hierarchies()) dirs.push_back(h.host_path);
+        return "cgroup: " + (dirs.empty() ? std::string("none") : joined(dirs)) +
+               (existing.empty() ? "" : " (existed: " + joined(existing) + ")");
+    });
+    if (ctx.cgroups_disabled && config.linux && config.linux->resources && !config.linux->resources->devices.empty())
+        ctx.log.warn("config.json: .linux.resources.devices: not enforced: cgroups are disabled (--cgroup-manager=disabled)");
+    if (ctx.cgroups_disabled)
+        for (const auto& field : unapplied_without_cgroup(config))
+            ctx.log.warn("config.json: " + field + ": not applied: cgroups are disabled (--cgroup-manager=disabled)");
+    return *cg;
 }
 
 }  // namespace berth::runtime

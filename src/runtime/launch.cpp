@@ -15,7 +15,6 @@
 #include <memory>
 
 #include "berth/cgroups/manager.hpp"
-#include "berth/cgroups/resources.hpp"
 #include "berth/linux/id_maps.hpp"
 #include "berth/linux/netdev.hpp"
 #include "berth/linux/process_setup.hpp"
@@ -45,6 +44,7 @@
 #include "berth/terminal/window_size.hpp"
 #include "berth/util/error.hpp"
 #include "berth/util/file.hpp"
+#include "berth/util/words.hpp"
 
 namespace berth::runtime {
 
@@ -80,13 +80,6 @@ void set_env_entry(std::vector<std::string>& env, const std::string& entry)
             return;
         }
     env.push_back(entry);
-}
-
-std::string joined(const std::vector<std::string>& words)
-{
-    std::string out;
-    for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-    return out;
 }
 
 // "mount network pid" for CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID.
@@ -128,65 +121,6 @@ void write_id_maps(pid_t pid, const ParentPlan& plan, const Trace& trace)
         return "id maps of " + std::to_string(pid) + " written: uid_map " + one_line(plan.uid_map) + "; gid_map " +
                one_line(plan.gid_map);
     });
-}
-
-// The container's cgroup, made before anything else of the container exists. Rootless, a
-// cgroup berth may not create (no delegated subtree: v1, or v2 outside the user's) is skipped
-// with a warning naming the limits not applied, as runc does; root never skips.
-cgroups::Manager& set_up_cgroup(const Context& ctx, const std::string& id, const spec::Config& config,
-                                state::ContainerDir& dir, Rollback& rollback, const Trace& trace)
-{
-    const std::string path = config.linux ? config.linux->cgroups_path : std::string{};
-    cgroups::Options opts{id, path, ctx.cgroups_disabled};
-    if (ctx.systemd_cgroup && !ctx.cgroups_disabled) {
-        // A user's systemd instance is reached over the session bus, which berth-systemd
-        // does not speak yet.
-        if (is_rootless(ctx))
-            throw Error("the systemd cgroup driver is not supported rootless by berth yet; use --cgroup-manager=cgroupfs");
-        opts.systemd = true;
-        opts.systemd_helper = ctx.systemd_helper;
-        if (config.linux && config.linux->resources) opts.resources = &*config.linux->resources;
-        opts.devices = device_rules(config);
-    }
-    auto manager = cgroups::make_manager(opts);
-    std::vector<std::string> existing = existing_cgroup_dirs(*manager);
-    // Crash consistency: the state dir names the cgroup before its first dir exists, so that
-    // `delete -f` finds what a berth killed from here on made (state.json comes only at the end).
-    // No cgroup (--cgroup-manager=disabled): nothing to find, and no file says so as well.
-    if (!manager->hierarchies().empty()) dir.write_file(state::cgroup_intent_file, cgroup_intent(*manager, existing));
-    auto* cg = &rollback.own_cgroup(std::move(manager), existing);
-    try {
-        cg->create();
-    } catch (const Error& e) {
-        int err = e.code();
-        if ((err != EACCES && err != EPERM && err != EROFS) || !is_rootless(ctx)) throw;
-        // create() removed what it made; from here on the container has no cgroup.
-        auto none = cgroups::make_manager(cgroups::Options{id, path, true});
-        dir.write_file(state::cgroup_intent_file, cgroup_intent(*none, {}));
-        cg = &rollback.own_cgroup(std::move(none), {});
-        existing.clear();
-        // A warning only when limits are lost; an unset limit needs no cgroup (podman on v1).
-        auto fields = unapplied_without_cgroup(config);
-        std::string msg = "rootless: no cgroup for the container (" + std::string(e.what()) + ")";
-        if (fields.empty())
-            ctx.log.debug(msg);
-        else
-            ctx.log.warn(msg + "; not applied: " + joined(fields));
-    }
-    // Refused before anything is written into a cgroup that is not berth's to use.
-    check_cgroup_claimable(*cg, existing);
-    trace([&] {
-        std::vector<std::string> dirs;
-        for (const auto& h : cg->hierarchies()) dirs.push_back(h.host_path);
-        return "cgroup: " + (dirs.empty() ? std::string("none") : joined(dirs)) +
-               (existing.empty() ? "" : " (existed: " + joined(existing) + ")");
-    });
-    if (ctx.cgroups_disabled && config.linux && config.linux->resources && !config.linux->resources->devices.empty())
-        ctx.log.warn("config.json: .linux.resources.devices: not enforced: cgroups are disabled (--cgroup-manager=disabled)");
-    if (ctx.cgroups_disabled)
-        for (const auto& field : unapplied_without_cgroup(config))
-            ctx.log.warn("config.json: " + field + ": not applied: cgroups are disabled (--cgroup-manager=disabled)");
-    return *cg;
 }
 
 // Whether anything outside berth takes part in the container's start: a hook (those up to

@@ -8,7 +8,25 @@
 
 #include "berth/cgroups/manager.hpp"
 
+namespace berth::spec {
+struct Config;
+}
+namespace berth::state {
+class ContainerDir;
+}
+
 namespace berth::runtime {
+
+struct Context;
+class Rollback;
+class Trace;
+
+// The container's cgroup, made before anything else of the container exists and owned by
+// `rollback` from then on: the state dir names it first (state::cgroup_intent_file), then it is
+// created and checked claimable (above). Rootless, a cgroup berth may not create is skipped
+// with a warning naming the limits not applied, as runc does; root never skips.
+cgroups::Manager& set_up_cgroup(const Context& ctx, const std::string& id, const spec::Config& config,
+                                state::ContainerDir& dir, Rollback& rollback, const Trace& trace);
 
 // Host dirs of the container's cgroup that exist before create(), one per hierarchy.
 std::vector<std::string> existing_cgroup_dirs(const cgroups::Manager& cg);
