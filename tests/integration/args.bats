@@ -43,6 +43,28 @@ load helpers
 	[[ "${stderr,,}" == *"permission denied"* ]]
 }
 
+@test "args: a program the kernel refuses to exec (exec format error) fails run, which removes the container" {
+	# Found and executable, so the init is ready before execve fails: a foreground run learns
+	# of it only once the init has exited (launch.cpp), and must still report it as run's.
+	printf '\177ELF-not-really\n' >"$BUNDLE/rootfs/bin/bad-format"
+	chmod 755 "$BUNDLE/rootfs/bin/bad-format"
+	set_args /bin/bad-format
+	run_fails
+	[[ "${stderr,,}" == *"exec format error"* ]] || fail "stderr: $stderr"
+	[ "$status" -eq 1 ] || fail "status $status"
+	is_berth || return 0
+	# --keep keeps a container that ran, not one whose program never started; -d reports it too.
+	local id
+	id="$(new_id)"
+	run --separate-stderr rt run --keep --bundle "$BUNDLE" "$id" </dev/null
+	[ "$status" -eq 1 ] && [[ "$stderr" == *"run $id: exec /bin/bad-format: exec format error"* ]] || fail "--keep: $status: $stderr"
+	root_is_empty
+	local rc=0
+	rt run -d --bundle "$BUNDLE" "$id" </dev/null >"$TESTDIR/d.out" 2>"$TESTDIR/d.err" || rc=$?
+	[ "$rc" -eq 1 ] && grep -q "exec format error" "$TESTDIR/d.err" || fail "-d: $rc: $(cat "$TESTDIR/d.err")"
+	root_is_empty
+}
+
 @test "args: empty args" {
 	update_config '.process.args = []'
 	run_fails
