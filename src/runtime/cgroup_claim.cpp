@@ -123,10 +123,6 @@ void remove_intended_cgroup(std::string_view intent_json) noexcept
     }
 }
 
-}  // namespace berth::runtime
-
-namespace berth::runtime {
-
 // Rootless, "may not create" is no delegated subtree: v1, or v2 outside the user's.
 cgroups::Manager& set_up_cgroup(const Context& ctx, const std::string& id, const spec::Config& config,
                                 state::ContainerDir& dir, Rollback& rollback, const Trace& trace)

@@ -22,9 +22,10 @@ class Rollback;
 class Trace;
 
 // The container's cgroup, made before anything else of the container exists and owned by
-// `rollback` from then on: the state dir names it first (state::cgroup_intent_file), then it is
-// created and checked claimable (above). Rootless, a cgroup berth may not create is skipped
-// with a warning naming the limits not applied, as runc does; root never skips.
+// `rollback` from then on: the state dir names it first (state::cgroup_intent_file), then it
+// is created and checked claimable (check_cgroup_claimable). Rootless, a cgroup berth may not
+// create is skipped with a warning naming the limits not applied, as runc does; root never
+// skips.
 cgroups::Manager& set_up_cgroup(const Context& ctx, const std::string& id, const spec::Config& config,
                                 state::ContainerDir& dir, Rollback& rollback, const Trace& trace);
 
