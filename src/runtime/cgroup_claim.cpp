@@ -142,7 +142,8 @@ cgroups::Manager& set_up_cgroup(const Context& ctx, const std::string& id, const
     auto manager = cgroups::make_manager(opts);
     std::vector<std::string> existing = existing_cgroup_dirs(*manager);
     // Crash consistency: the state dir names the cgroup before its first dir exists, so that
-    // `delete -f` finds what a berth killed from here on made (state.json comes only at the end).
+    // `delete -f` finds what a berth killed from here on made (state.json comes once the init
+    // exists).
     // No cgroup (--cgroup-manager=disabled): nothing to find, and no file says so as well.
     if (!manager->hierarchies().empty()) dir.write_file(state::cgroup_intent_file, cgroup_intent(*manager, existing));
     auto* cg = &rollback.own_cgroup(std::move(manager), existing);

@@ -23,8 +23,8 @@
 //                                  rules and resource limits (the init  itself into its v1 cgroups (or
 //                                  is in it, or joins it next),         berth placed it), then the cgroup
 //                                  oom_score_adj written, state.json    ns if not made yet (crash
-//                                  on disk                              consistency: berth killed before
-//                                                                       this, the init gets EOF and exits;
+//                                  on disk ("created"; "running" for a  consistency: berth killed before
+//                                  run without hooks or agent)          this, the init gets EOF and exits;
 //                                                                       after it, delete -f finds it)
 //  6  init          hooks          mounts done, before pivot_root;      runs the prestart, then the
 //                                  only when plan.pause_before_pivot    createRuntime hooks (runtime ns,
@@ -41,12 +41,17 @@
 //                                  listener (SCMP_ACT_NOTIFY rules);    state to the listener at
 //                                  fd is the notify fd                  listenerPath (seccomp_listener.hpp)
 //  9  parent        go             the listener has the fd              init: finishes the process step
-// 10  init          ready          process set up, waiting to start     records state "created" (create)
-//                                                                       or "running" (run); the init runs
-//                                                                       the startContainer hooks once
-//                                                                       started, then execs
+// 10  init          ready          process set up, waiting to start     create: done. run: records
+//                                                                       "running", or only keeps the config
+//                                                                       when the step-5 record said so (no
+//                                                                       hooks, no agent); the init runs the
+//                                                                       startContainer hooks once started,
+//                                                                       then execs
 //  -  init          error(failure) any step failed; the init exits      throws the failure with context
-//  -  (EOF)                        execve closed the socket (CLOEXEC)   run: the container runs
+//  -  (EOF)                        execve closed the socket (CLOEXEC)   run: the container runs. A
+//                                                                       foreground run without hooks or
+//                                                                       agent reads EOF, or a late exec
+//                                                                       failure, once the init has exited
 //
 // Steps 1-3 happen only in a two-stage start; without one, 1 and 3 are skipped. 3a happens
 // only in a user namespace, where the init may not reach a bind source itself. 7a only with
