@@ -79,7 +79,7 @@ task_status() { ctr_ task ls | awk -v id="$1" '$1 == id {print $3}'; }
 	ctr_ run -d --runc-binary "$RUNTIME" localhost/berth-busybox:latest "$id" sleep 1000 >/dev/null 2>&1
 	[ "$(task_status "$id")" = RUNNING ]
 	pid="$(ctr_ task ls | awk -v id="$id" '$1 == id {print $2}')"
-	[[ "$(cmdline_of "$pid")" == "sleep 1000 " ]]
+	wait_for cmdline_matches "$pid" "sleep 1000 "
 	# The shim asked the runtime for the state and got this pid.
 	[ "$("$RUNTIME" --root "/run/containerd/runc/$CTD_NS" state "$id" | jq -r .pid)" = "$pid" ]
 	ctr_ task pause "$id"

@@ -99,7 +99,7 @@ cgroup_file() {
 	crio start "$id"
 	[ "$(crio state "$id" | jq -r .status)" = running ]
 	# The container runs the configured command, in its own pid namespace.
-	[[ "$(cmdline_of "$pid")" == "sh -c trap "* ]] || fail "init runs: $(cmdline_of "$pid")"
+	wait_for cmdline_matches "$pid" "sh -c trap *" || fail "init runs: $(cmdline_of "$pid")"
 	[ "$(readlink "/proc/$pid/ns/pid")" != "$(host_ns pid)" ]
 	# sh has set its TERM trap once its child sleep runs.
 	wait_for pgrep -f -P "$pid" "sleep $LONG"
@@ -134,7 +134,7 @@ cgroup_file() {
 		fail "exec failed: $(cat "$TESTDIR/exec.err")"
 	pid="$(cat "$pf")"
 	[[ "$pid" =~ ^[1-9][0-9]*$ ]] || fail "pid file: '$pid'"
-	[[ "$(cmdline_of "$pid")" == "sleep $((LONG + 1)) "* ]] || fail "pid $pid runs $(cmdline_of "$pid")"
+	wait_for cmdline_matches "$pid" "sleep $((LONG + 1)) *" || fail "pid $pid runs $(cmdline_of "$pid")"
 	local ns
 	for ns in pid mnt net ipc uts; do
 		[ "$(readlink "/proc/$pid/ns/$ns")" = "$(readlink "/proc/$init/ns/$ns")" ] || fail "exec'd process not in the $ns namespace"

@@ -27,7 +27,7 @@ exec_detached() {
 	start_sleeper
 	pid="$(exec_detached "$id" sleep "$LONG")"
 	[[ "$pid" =~ ^[0-9]+$ ]] || fail "pid file: $pid"
-	[[ "$(cmdline_of "$pid")" == "sleep $LONG " ]] || fail "pid $pid is $(cmdline_of "$pid")"
+	wait_for cmdline_matches "$pid" "sleep $LONG " || fail "pid $pid is $(cmdline_of "$pid")"
 	for ns in pid mnt net ipc uts cgroup user; do
 		[ "$(readlink "/proc/$pid/ns/$ns")" = "$(readlink "/proc/$init/ns/$ns")" ] ||
 			fail "$ns: exec $(readlink "/proc/$pid/ns/$ns"), init $(readlink "/proc/$init/ns/$ns")"

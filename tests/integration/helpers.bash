@@ -449,6 +449,11 @@ rt_raw() { timeout --kill-after=5 "$RT_TIMEOUT" "$RUNTIME" "$@"; }
 # cmdline_of PID — the command line of PID, space separated.
 cmdline_of() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null; }
 
+# cmdline_matches PID GLOB — PID's command line (cmdline_of) matches GLOB. Right after `start`
+# or a detached exec returns, the process may still be inside execve, between its new address
+# space and its argument pages, where the command line reads empty: wait_for it.
+cmdline_matches() { [[ "$(cmdline_of "$1")" == $2 ]]; }
+
 # procs_rooted_in DIR — pids of processes whose root directory is DIR, i.e.
 # processes inside a container with that rootfs (readlink of /proc/PID/root
 # says "/" for another mount namespace, so compare device and inode).

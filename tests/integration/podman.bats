@@ -154,7 +154,7 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	pm run -d --name "$name" "${ULIMITS[@]}" localhost/berth-bb:latest sleep 1000 >/dev/null
 	[ "$(pm inspect -f '{{.State.Status}}' "$name")" = running ]
 	pid="$(pm inspect -f '{{.State.Pid}}' "$name")"
-	[[ "$(cmdline_of "$pid")" == "sleep 1000 " ]]
+	wait_for cmdline_matches "$pid" "sleep 1000 "
 	pm top "$name" | grep -q "sleep 1000"
 	pm pause "$name" >/dev/null
 	[ "$(pm inspect -f '{{.State.Status}}' "$name")" = paused ]
@@ -176,7 +176,7 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 	pm run -d --name "$name" "${ULIMITS[@]}" --pids-limit 42 --memory 64m --read-only --cap-drop all \
 		--user 1000:1001 --init localhost/berth-bb:latest sleep 1000 >/dev/null
 	pid="$(pm inspect -f '{{.State.Pid}}' "$name")"
-	[[ "$(cmdline_of "$pid")" == "/run/podman-init -- sleep 1000 " ]] || fail "pid 1: $(cmdline_of "$pid")"
+	wait_for cmdline_matches "$pid" "/run/podman-init -- sleep 1000 " || fail "pid 1: $(cmdline_of "$pid")"
 	cg="$(awk -F: '$2 == "memory" || $2 == "" { print $2 "=" $3 }' "/proc/$pid/cgroup")"
 	local mem_path pids_path
 	mem_path="$(awk -F: '$2 == "memory" { print $3 }' "/proc/$pid/cgroup")"
