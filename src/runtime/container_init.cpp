@@ -1,6 +1,7 @@
 // The init's side of the handshake (sync.hpp), in order: namespaces, setsid, bind sources, go,
-// user-namespace root, sysctls, cgroup namespace, keyring, names, mounts, cgroup_ready, the
-// v1 cgroup join, [hooks pause], createContainer hooks, pivot_root, process step.
+// user-namespace root, sysctls, cgroup namespace, keyring, names, mounts (joining the network
+// namespace berth made, when it made one), cgroup_ready, the v1 cgroup join, [hooks pause],
+// createContainer hooks, pivot_root, process step.
 #include "berth/runtime/container_init.hpp"
 
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include "berth/linux/syscalls.hpp"
 #include "berth/linux/sysctl.hpp"
 #include "berth/runtime/hook_exec.hpp"
+#include "berth/runtime/network_gate.hpp"
 #include "berth/runtime/rootfs_setup.hpp"
 #include "berth/runtime/sync.hpp"
 
@@ -159,6 +161,13 @@ void close_mount_sources(ContainerPlan& plan) noexcept
         }
 }
 
+bool sets_network_sysctls(const ContainerPlan& plan) noexcept
+{
+    for (const auto& s : plan.sysctls)
+        if (s.path.compare(0, 4, "net/") == 0) return true;
+    return false;
+}
+
 // Handshake steps 6-7: berth runs the createRuntime hooks while we wait.
 bool pause_for_hooks(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
 {
@@ -191,6 +200,8 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
     // In the container's namespaces, with the host's /proc still the only other procfs in our
     // mount namespace (a user namespace may mount procfs only while a full one is visible) and
     // nothing of the image touched yet.
+    NetworkGate network(plan, sync_fd);
+    if (sets_network_sysctls(plan) && !network.enter(f)) return false;
     if (!os::apply_sysctls(plan.sysctls, f)) return false;
     // The cgroup namespace is made once we are in the container's cgroup, so that it becomes
     // the namespace's root; when that is already so, early enough for a cgroup2 mount to see it.
@@ -198,7 +209,7 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
     if (!join_keyring(plan, f) || !set_names(plan, f)) return false;
     ::umask(0);  // device nodes and mount targets get exactly the modes asked for
     Fd root;
-    if (!mount_rootfs(plan, root, f)) return false;
+    if (!mount_rootfs(plan, root, network, f) || !network.enter(f)) return false;
     close_mount_sources(plan);
     if (!wait_for(sync_fd, SyncType::cgroup_ready, f)) return false;
     if (!join_cgroup_itself(plan.cgroup_tasks, f)) return false;

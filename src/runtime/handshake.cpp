@@ -21,9 +21,9 @@ SyncMsg expect(int fd, const char* waiting_for, const Trace& trace, Fd* received
     return m;
 }
 
-void send_or_report(int fd, SyncType type, const Trace& trace)
+void send_or_report(int fd, SyncType type, const Trace& trace, int pass_fd)
 {
-    if (sync_send(fd, type)) {
+    if (sync_send(fd, type, 0, pass_fd)) {
         trace([&] { return std::string("handshake: sent ") + sync_type_name(type); });
         return;
     }

@@ -13,10 +13,12 @@
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "berth/cgroups/manager.hpp"
 #include "berth/linux/id_maps.hpp"
 #include "berth/linux/netdev.hpp"
+#include "berth/linux/network_namespace.hpp"
 #include "berth/linux/process_setup.hpp"
 #include "berth/linux/self_exe.hpp"
 #include "berth/linux/syscalls.hpp"
@@ -247,7 +249,11 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         cp.cgroup_tasks = std::move(self_join->tasks);
     }
     cp.cgroup_at_clone = in.hierarchies.empty() || (cgroup_dir && cp.cgroup_tasks.empty());
+    std::optional<os::NetworkNamespaceMaker> network_maker;
+    if (cp.network_aside_possible()) network_maker = os::NetworkNamespaceMaker::for_this_process();
+    cp.network_aside = network_maker.has_value();
     uint64_t clone_flags = cp.two_stage ? 0 : (cp.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWCGROUP));
+    if (cp.network_aside) clone_flags &= ~static_cast<uint64_t>(CLONE_NEWNET);
     if (cp.shares_mount_ns) mount_private_rootfs(rootfs, dir, rollback, trace);
     cp.inherited_fds = os::inherited_fds(3 + in.preserve_fds);
     pid_t pid = os::clone_process(clone_flags, cgroup_dir.get());
@@ -320,14 +326,20 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     }
     send_mount_sources(parent_end.get(), init, cp, trace);
     send_or_report(parent_end.get(), SyncType::go, trace);
+    Fd netns;  // the container's, when berth made it (step 4a)
+    if (network_maker) {
+        netns = network_maker->make();
+        send_or_report(parent_end.get(), SyncType::network_ns, trace, netns.get());
+    }
     if (!with_init) apply_limits();
     if (!cp.cgroup_at_clone && !with_init && !self_join) {
         cg.add_process(init);
         trace([&] { return "init " + std::to_string(init) + " added to its cgroup"; });
     }
     if (!plan.parent.net_devices.empty()) {
-        // The init is in its network namespace by now, also after a two-stage start.
-        Fd netns = open_or_throw("/proc/" + std::to_string(init) + "/ns/net", O_RDONLY);
+        // The init is in its network namespace by now (also after a two-stage start), or berth
+        // made it and holds it.
+        if (!netns) netns = open_or_throw("/proc/" + std::to_string(init) + "/ns/net", O_RDONLY);
         for (const auto& [host, name] : plan.parent.net_devices) os::move_netdev(host, name, netns.get());
         trace([&] { return "moved " + std::to_string(plan.parent.net_devices.size()) + " network devices into the container"; });
     }

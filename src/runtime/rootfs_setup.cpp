@@ -39,7 +39,7 @@ bool pivot(const ContainerPlan& plan, int rootfd, Failure& f)
 
 }  // namespace
 
-bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
+bool mount_rootfs(const ContainerPlan& plan, Fd& root, NetworkGate& network, Failure& f) noexcept
 {
     if (!plan.shares_mount_ns) {
         // Shared and unbindable propagation are applied last (enter_rootfs): set at the start,
@@ -59,10 +59,12 @@ bool mount_rootfs(const ContainerPlan& plan, Fd& root, Failure& f) noexcept
 
     bool in_userns = plan.in_user_namespace() || plan.rootless;
     Fd dev_mount;  // plan.readonly_dev's mount, made read-only at the end
-    for (size_t i = 0; i < plan.mounts.size(); ++i)
+    for (size_t i = 0; i < plan.mounts.size(); ++i) {
+        if (plan.mounts[i].fstype == "sysfs" && !network.enter(f)) return false;
         if (!os::mount_step(root.get(), plan.mounts[i], plan.cgroup_mounts, in_userns, f,
                             i == plan.readonly_dev.step ? &dev_mount : nullptr))
             return false;
+    }
     // The container's own /dev/null, as berth made it: what masked files are bound to.
     Fd null_node;
     if (plan.default_devices) {

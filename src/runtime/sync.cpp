@@ -33,6 +33,7 @@ const char* sync_type_name(SyncType type) noexcept
     case SyncType::mount_source: return "mount_source";
     case SyncType::seccomp_fd: return "seccomp_fd";
     case SyncType::console: return "console";
+    case SyncType::network_ns: return "network_ns";
     }
     return "unknown";
 }

@@ -23,6 +23,13 @@ setup() {
 	common_setup
 	TIME_NS=
 	if has_time_ns; then TIME_NS=1; fi
+	VETH=
+}
+
+teardown() {
+	# A veth goes with the container's namespace, in a work queue after its last process.
+	[ -z "$VETH" ] || ip link del "$VETH" 2>/dev/null || true
+	common_teardown
 }
 
 # print_ns_cmd — a snippet that prints "TYPE LINK" for every ns_types entry.
@@ -169,3 +176,43 @@ check_ns_seen() {
 	fi
 	root_is_empty
 }
+
+# berth makes a new network namespace beside the init and hands it over (network_namespace.hpp):
+# whatever looks at the container from outside before it starts must already find it there.
+@test "namespaces: a createRuntime hook wires a veth into the new network namespace by pid, as CNI does; the process has it" {
+	VETH="bt${RUN_TAG}h"
+	# The hook runs in the runtime's namespaces, with the state on stdin.
+	update_config '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c",
+		"pid=$(jq -r .pid) && readlink /proc/$pid/ns/net > \($d)/hook-ns && ip link add \($v) type veth peer name ctr1 netns $pid"]}]' \
+		--arg d "$TESTDIR" --arg v "$VETH"
+	set_cmd 'readlink /proc/self/ns/net; ls /sys/class/net'
+	run_container
+	[ "$status" -eq 0 ] || fail "container failed ($status): $output" "$stderr"
+	[ "${lines[0]}" = "$(cat "$TESTDIR/hook-ns")" ] || fail "the hook saw $(cat "$TESTDIR/hook-ns"), the process ${lines[0]}"
+	[ "${lines[0]}" != "$(host_ns net)" ]
+	[ "$(printf '%s\n' "${lines[@]:1}" | sort | tr '\n' ' ')" = "ctr1 lo " ] || fail "sysfs: ${lines[*]:1}"
+}
+
+@test "namespaces: berth as root of a user namespace that does not own its network namespace gives the container a new one" {
+	is_berth || skip "--cgroup-manager is berth's flag"
+	# berth could not return to a network namespace its user namespace does not own; the clone
+	# makes the container's then, as without a user namespace around berth.
+	set_cmd 'readlink /proc/self/ns/net; ls /sys/class/net'
+	mkfifo "$TESTDIR/go"
+	unshare -U -m --propagation private sh -c 'read -r _ <"$0" && exec "$@"' "$TESTDIR/go" \
+		timeout 20 "$RUNTIME" --root "$ROOT" --cgroup-manager=disabled run --bundle "$BUNDLE" "$(new_id)" \
+		</dev/null >"$TESTDIR/out" 2>"$TESTDIR/err" &
+	local p=$!
+	wait_for userns_differs "$p"
+	echo "0 0 65536" >"/proc/$p/uid_map"
+	echo "0 0 65536" >"/proc/$p/gid_map"
+	echo go >"$TESTDIR/go"
+	local rc=0
+	wait "$p" || rc=$?
+	[ "$rc" -eq 0 ] || fail "run in a user namespace failed ($rc): $(cat "$TESTDIR/err")"
+	mapfile -t lines <"$TESTDIR/out"
+	[ "${lines[0]}" != "$(host_ns net)" ] || fail "the host's network namespace: ${lines[*]}"
+	[ "${lines[1]}" = lo ] && [ "${#lines[@]}" -eq 2 ] || fail "sysfs: ${lines[*]:1}"
+}
+
+userns_differs() { [ "$(readlink "/proc/$1/ns/user")" != "$(host_ns user)" ]; }

@@ -155,6 +155,37 @@ TEST_CASE("plan: joining namespaces by path", "[plan]")
     CHECK_FALSE(plan.two_stage);  // joined from the init; no user namespace involved
 }
 
+TEST_CASE("plan: berth may make a new network namespace beside the init only in one stage, outside a user namespace", "[plan]")
+{
+    Bundle b;
+    CHECK(plan_for(config_with([](auto&) {}), b).container.network_aside_possible());
+    auto without_net = [](auto& j) {
+        auto& ns = j["linux"]["namespaces"];
+        for (size_t i = 0; i < ns.size(); ++i)
+            if (ns[i]["type"] == "network") ns.erase(i);
+    };
+    CHECK_FALSE(plan_for(config_with(without_net), b).container.network_aside_possible());
+    auto joined = plan_for(config_with([](auto& j) {
+        for (auto& ns : j["linux"]["namespaces"])
+            if (ns["type"] == "network") ns["path"] = "/proc/self/ns/net";
+    }), b);
+    CHECK_FALSE(joined.container.network_aside_possible());
+    // In a new user namespace the network namespace must be that one's: the clone (or the
+    // intermediate) makes it there.
+    auto userns = plan_for(config_with([](auto& j) {
+        j["linux"]["namespaces"].push_back({{"type", "user"}});
+        j["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+        j["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+    }), b);
+    CHECK_FALSE(userns.container.network_aside_possible());
+    // A time namespace takes the two-stage start, whose intermediate unshares the rest.
+    auto timens = plan_for(config_with([](auto& j) { j["linux"]["namespaces"].push_back({{"type", "time"}}); }), b);
+    CHECK(timens.container.two_stage);
+    CHECK_FALSE(timens.container.network_aside_possible());
+    // build_plan only says what is possible; launch() decides (os::NetworkNamespaceMaker).
+    CHECK_FALSE(plan_for(config_with([](auto&) {}), b).container.network_aside);
+}
+
 TEST_CASE("plan: no mount namespace, or berth's own joined, shares berth's: never with a user namespace", "[plan]")
 {
     Bundle b;

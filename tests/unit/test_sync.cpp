@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "berth/runtime/network_gate.hpp"
 #include "berth/runtime/sync.hpp"
 #include "berth/util/fd.hpp"
 
@@ -113,4 +114,68 @@ TEST_CASE("sync: every message type has a name for --debug", "[sync]")
 {
     CHECK(std::string(sync_type_name(SyncType::console)) == "console");
     CHECK(std::string(sync_type_name(SyncType::seccomp_fd)) == "seccomp_fd");
+}
+
+TEST_CASE("sync: the network gate reads nothing unless berth makes the namespace", "[sync]")
+{
+    auto [a, b] = seqpacket_pair();
+    runtime::ContainerPlan plan;
+    NetworkGate gate(plan, b.get());
+    REQUIRE(sync_send(a.get(), SyncType::cgroup_ready));
+    Failure f;
+    CHECK(gate.enter(f));
+    SyncMsg m;
+    REQUIRE(sync_recv(b.get(), m) == 1);  // still there for the step that waits for it
+    CHECK(m.type == SyncType::cgroup_ready);
+}
+
+TEST_CASE("sync: the network gate refuses another message, or berth gone, with context", "[sync]")
+{
+    runtime::ContainerPlan plan;
+    plan.network_aside = true;
+    {
+        auto [a, b] = seqpacket_pair();
+        NetworkGate gate(plan, b.get());
+        REQUIRE(sync_send(a.get(), SyncType::cgroup_ready));
+        Failure f;
+        CHECK_FALSE(gate.enter(f));
+        CHECK(f.err == EPROTO);
+        CHECK(std::string(f.msg).find("unexpected message") != std::string::npos);
+    }
+    {
+        auto [a, b] = seqpacket_pair();
+        NetworkGate gate(plan, b.get());
+        REQUIRE(sync_send(a.get(), SyncType::network_ns));  // no fd with it
+        Failure f;
+        CHECK_FALSE(gate.enter(f));
+        CHECK(f.err == EPROTO);
+    }
+    {
+        auto [a, b] = seqpacket_pair();
+        NetworkGate gate(plan, b.get());
+        a.reset();
+        Failure f;
+        CHECK_FALSE(gate.enter(f));
+        CHECK(f.err == EPIPE);
+        CHECK(std::string(f.msg) == "waiting for berth");
+    }
+}
+
+TEST_CASE("sync: the network gate joins the namespace it is sent, once", "[sync][root]")
+{
+    auto [a, b] = seqpacket_pair();
+    runtime::ContainerPlan plan;
+    plan.network_aside = true;
+    NetworkGate gate(plan, b.get());
+    // Our own namespace: joining it changes nothing for the rest of the tests.
+    Fd own(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
+    REQUIRE(own);
+    REQUIRE(sync_send(a.get(), SyncType::network_ns, 0, own.get()));
+    REQUIRE(sync_send(a.get(), SyncType::cgroup_ready));
+    Failure f;
+    CHECK(gate.enter(f));
+    CHECK(gate.enter(f));  // joined: reads nothing more
+    SyncMsg m;
+    REQUIRE(sync_recv(b.get(), m) == 1);
+    CHECK(m.type == SyncType::cgroup_ready);
 }

@@ -11,6 +11,7 @@ namespace berth::runtime {
 SyncMsg expect(int fd, const char* waiting_for, const Trace& trace, Fd* received = nullptr);
 
 // A send fails when the child has died; its last words are then waiting in the socket.
-void send_or_report(int fd, SyncType type, const Trace& trace);
+// pass_fd >= 0 travels with the message.
+void send_or_report(int fd, SyncType type, const Trace& trace, int pass_fd = -1);
 
 }  // namespace berth::runtime

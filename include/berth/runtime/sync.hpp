@@ -19,6 +19,9 @@
 //                                  the systemd driver, the init is in   sysctls, cgroup ns if born in its
 //                                  its scope with its device rules and  cgroup, keyring, names, rootfs
 //                                  limits (a scope needs a process)     mounts
+// 4a parent        network_ns(fd) plan.network_aside: berth made the   init: joins it before its first
+//                                  container's network namespace after  net.* sysctl or sysfs mount, at
+//                                  go (network_namespace.hpp)           the latest after its mounts
 //  5  parent        cgroup_ready   the init's cgroup has its device     init (after its mounts): moves
 //                                  rules and resource limits (the init  itself into its v1 cgroups (or
 //                                  is in it, or joins it next),         berth placed it), then the cgroup
@@ -54,7 +57,8 @@
 //                                                                       failure, once the init has exited
 //
 // Steps 1-3 happen only in a two-stage start; without one, 1 and 3 are skipped. 3a happens
-// only in a user namespace, where the init may not reach a bind source itself. 7a only with
+// only in a user namespace, where the init may not reach a bind source itself. 4a only with
+// plan.network_aside (a new network namespace, no new user namespace, one stage). 7a only with
 // process.terminal. 8-9 only with a seccomp listener (9: a `run` has no exec fifo to hold the
 // process back until the listener is served). A failure in any step replaces the rest of the sequence. The parent drives
 // its side from launch.cpp (launch()), the init its side from container_init.cpp
@@ -81,6 +85,7 @@ enum class SyncType : uint32_t {
     mount_source,  // parent -> init: `pid` is an index into plan.mounts, the fd its bind source
     seccomp_fd,    // init -> parent: carries the seccomp notify fd for the listener
     console,       // init -> parent: carries the pty master; `pid` is N of its /dev/pts/N
+    network_ns,    // parent -> init: carries the network namespace berth made for it
 };
 
 struct SyncMsg {

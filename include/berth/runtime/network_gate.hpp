@@ -1,0 +1,24 @@
+// The init's side of a network namespace berth made beside it (container_plan.hpp:
+// network_aside; handshake step 4a, sync.hpp): received and joined once, by the first step
+// that needs it.
+#pragma once
+#include "berth/runtime/container_plan.hpp"
+#include "berth/util/failure.hpp"
+
+namespace berth::runtime {
+
+class NetworkGate {
+public:
+    NetworkGate(const ContainerPlan& plan, int sync_fd) noexcept : sync_fd_(sync_fd), pending_(plan.network_aside) {}
+
+    // Before a net.* sysctl, a sysfs mount (sysfs shows the network namespace of the task that
+    // mounts it), and at the latest once the mounts are done: hooks and the process must find
+    // the init in it. Nothing to do without network_aside, or once joined.
+    bool enter(Failure& f) noexcept;
+
+private:
+    int sync_fd_;
+    bool pending_;
+};
+
+}  // namespace berth::runtime
