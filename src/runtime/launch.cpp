@@ -249,6 +249,8 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         cp.cgroup_tasks = std::move(self_join->tasks);
     }
     cp.cgroup_at_clone = in.hierarchies.empty() || (cgroup_dir && cp.cgroup_tasks.empty());
+    // A new network namespace is berth's to make once the init is cloned, while the init mounts
+    // (network_namespace.hpp), when berth can: then not the clone's.
     std::optional<os::NetworkNamespaceMaker> network_maker;
     if (cp.network_aside_possible()) network_maker = os::NetworkNamespaceMaker::for_this_process();
     cp.network_aside = network_maker.has_value();
@@ -263,6 +265,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         // lock, which would otherwise be held until exec and block `berth start`.
         parent_end.reset();
         ::close(dir.dirfd());  // the lock's fd; this copy of ContainerDir is never destroyed
+        network_maker.reset();  // holds berth's own network namespace
         sigset_t none;
         ::sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);

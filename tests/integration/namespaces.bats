@@ -193,6 +193,17 @@ check_ns_seen() {
 	[ "$(printf '%s\n' "${lines[@]:1}" | sort | tr '\n' ' ')" = "ctr1 lo " ] || fail "sysfs: ${lines[*]:1}"
 }
 
+@test "namespaces: a created container's init holds no fd of berth's network namespace" {
+	local id pid
+	id="$(new_id)"
+	set_args true
+	create_ctr "$id"
+	pid="$(pid_of "$id")"
+	local held
+	held="$(ls -l "/proc/$pid/fd/" | grep -o 'net:\[[0-9]*\]' || true)"
+	[ -z "$held" ] || fail "the init holds $held (the host's is $(host_ns net))"
+}
+
 @test "namespaces: berth as root of a user namespace that does not own its network namespace gives the container a new one" {
 	is_berth || skip "--cgroup-manager is berth's flag"
 	# berth could not return to a network namespace its user namespace does not own; the clone
