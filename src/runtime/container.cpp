@@ -104,6 +104,10 @@ std::optional<spec::Hooks> Container::hooks_or_warn(const Logger& log, std::stri
     try {
         return spec::parse_config_hooks(dir_.read_config(), std::string(state::config_file));
     } catch (const Error& e) {
+        // A run without hooks or a seccomp agent records "running" from the first and keeps its
+        // config only while its process execs (launch.cpp): one killed before that has no config
+        // and no hooks to miss.
+        if (e.code() == ENOENT && rec_.status == state::Status::running) return std::nullopt;
         log.warn(std::string(what) + ": " + e.message());
         return std::nullopt;
     }

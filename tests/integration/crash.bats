@@ -35,7 +35,15 @@ no_container_process() { ! pgrep -f "sleep $LONG" >/dev/null; }
 				wait_for no_container_process ||
 					fail "$cmd killed at renameat2 #$n: untracked container process: $(pgrep -af "sleep $LONG")"
 			fi
-			rt delete -f "$id"
+			run --separate-stderr rt delete -f "$id"
+			[ "$status" -eq 0 ] || fail "$cmd killed at renameat2 #$n: delete -f failed: $stderr"
+			# A run without hooks keeps its config last: without it there are no hooks to miss.
+			# A create's config may have had some.
+			if [[ "$cmd" == run* ]]; then
+				[[ "$stderr" != *"hooks not run"* ]] || fail "run -d killed at renameat2 #$n: delete -f warned: $stderr"
+			elif [ "$n" -eq 4 ]; then
+				[[ "$stderr" == *"poststop hooks not run"* ]] || fail "create killed at renameat2 #4: delete -f did not warn: $stderr"
+			fi
 			wait_for no_container_process || fail "$cmd killed at renameat2 #$n: delete -f left a process"
 			[ -z "$(cgroup_dirs_of "$id")" ] || fail "$cmd killed at renameat2 #$n: cgroups left: $(cgroup_dirs_of "$id")"
 			[ ! -e "$ROOT/$id" ] || fail "$cmd killed at renameat2 #$n: state dir left"
