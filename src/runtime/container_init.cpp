@@ -29,15 +29,6 @@ namespace berth::runtime {
 
 namespace {
 
-bool wait_for(int sync_fd, SyncType want, Failure& f) noexcept
-{
-    SyncMsg m;
-    int r = sync_recv(sync_fd, m);
-    if (r <= 0) return f.set(r < 0 ? errno : EPIPE, "waiting for berth");
-    if (m.type != want) return f.set(EPROTO, "unexpected message %u from berth", static_cast<unsigned>(m.type));
-    return true;
-}
-
 bool join(const NamespaceJoin& j, Failure& f) noexcept
 {
     if (::setns(j.fd.get(), j.nstype) < 0) return f.set(errno, "join namespace %s", j.path.c_str());
@@ -82,7 +73,7 @@ bool two_stage(const ContainerPlan& plan, int sync_fd, Failure& f) noexcept
     if (plan.new_namespaces & CLONE_NEWUSER) {
         if (::unshare(CLONE_NEWUSER) < 0) return f.set(errno, "unshare user namespace");
         if (!sync_send(sync_fd, SyncType::userns_ready)) return f.set(errno, "notify berth");
-        if (!wait_for(sync_fd, SyncType::go, f)) return false;
+        if (!sync_wait_for(sync_fd, SyncType::go, f)) return false;
         if (!become_userns_root(plan, f)) return false;
     }
     uint64_t rest = plan.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP);
@@ -173,7 +164,7 @@ bool pause_for_hooks(const ContainerPlan& plan, int sync_fd, Failure& f) noexcep
 {
     if (!plan.pause_before_pivot) return true;
     if (!sync_send(sync_fd, SyncType::hooks)) return f.set(errno, "notify berth");
-    return wait_for(sync_fd, SyncType::resume, f);
+    return sync_wait_for(sync_fd, SyncType::resume, f);
 }
 
 // Everything between the namespaces and the process step; false with f set on failure.
@@ -211,7 +202,7 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
     Fd root;
     if (!mount_rootfs(plan, root, network, f) || !network.enter(f)) return false;
     close_mount_sources(plan);
-    if (!wait_for(sync_fd, SyncType::cgroup_ready, f)) return false;
+    if (!sync_wait_for(sync_fd, SyncType::cgroup_ready, f)) return false;
     if (!join_cgroup_itself(plan.cgroup_tasks, f)) return false;
     if (!plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) return false;
     if (!pause_for_hooks(plan, sync_fd, f)) return false;

@@ -54,6 +54,15 @@ bool sync_send_failure(int fd, const Failure& f) noexcept
     return send_msg(fd, m, -1);
 }
 
+bool sync_wait_for(int fd, SyncType want, Failure& f, Fd* received) noexcept
+{
+    SyncMsg m;
+    int r = sync_recv(fd, m, received);
+    if (r <= 0) return f.set(r < 0 ? errno : EPIPE, "waiting for berth");
+    if (m.type != want) return f.set(EPROTO, "unexpected message %u from berth", static_cast<unsigned>(m.type));
+    return true;
+}
+
 int sync_recv(int fd, SyncMsg& msg, Fd* received) noexcept
 {
     struct iovec iov {};

@@ -14,8 +14,9 @@ class NetworkNamespaceMaker {
 public:
     // When berth, having unshared a network namespace, can go back to its own: setns needs
     // CAP_SYS_ADMIN in the user namespace that owns the target, which root has in its own user
-    // namespace but not in an ancestor's (root of a user namespace while the network namespace
-    // is the host's). nullopt then, and the clone makes the container's as before.
+    // namespace and those below it, not in an ancestor's (root of a user namespace while the
+    // network namespace is the host's). nullopt then, and the clone makes the container's as
+    // before. One open and one ioctl (NS_GET_USERNS), on every create with a new one.
     static std::optional<NetworkNamespaceMaker> for_this_process();
 
     // Unshares a new network namespace, keeps an fd of it and returns berth to its own.

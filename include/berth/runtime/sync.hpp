@@ -104,5 +104,8 @@ bool sync_send_failure(int fd, const Failure& f) noexcept;
 // An fd that came with the message lands in *received (close-on-exec); without `received`
 // it is closed.
 int sync_recv(int fd, SyncMsg& msg, Fd* received = nullptr) noexcept;
+// The child's side: the next message must be `want` (its fd, if any, in *received); false
+// with f set otherwise ("waiting for berth" when berth is gone, EPROTO for another message).
+bool sync_wait_for(int fd, SyncType want, Failure& f, Fd* received = nullptr) noexcept;
 
 }  // namespace berth::runtime
