@@ -204,6 +204,8 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
     close_mount_sources(plan);
     if (!sync_wait_for(sync_fd, SyncType::cgroup_ready, f)) return false;
     if (!join_cgroup_itself(plan.cgroup_tasks, f)) return false;
+    // The work beside berth's is done; hooks and the process see the mask we were born with.
+    plan.placement.restore();
     if (!plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) return false;
     if (!pause_for_hooks(plan, sync_fd, f)) return false;
     // createContainer hooks: in the container's namespaces, and before pivot_root, so that their

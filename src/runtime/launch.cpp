@@ -258,6 +258,10 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     if (cp.network_aside) clone_flags &= ~static_cast<uint64_t>(CLONE_NEWNET);
     if (cp.shares_mount_ns) mount_private_rootfs(rootfs, dir, rollback, trace);
     cp.inherited_fds = os::inherited_fds(3 + in.preserve_fds);
+    // A one-stage init works beside berth from the start (cpu_placement.hpp). Not when the
+    // config says where it runs (execCPUAffinity.initial), nor through an intermediate, whose
+    // fork would inherit the mask.
+    if (!cp.two_stage && !plan.process.cpus_initial) cp.placement = os::CpuPlacement::away_from_caller();
     pid_t pid = os::clone_process(clone_flags, cgroup_dir.get());
     if (pid < 0) throw_errno("clone container init");
     if (pid == 0) {
@@ -272,6 +276,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         run_container_init(cp, plan.process, StartGate{child_end.get(), exec_fifo.get()});
     }
     rollback.set_child(pid);
+    cp.placement.apply(pid);  // before go: the init has done nothing yet
     // execCPUAffinity.initial: before the init (or the intermediate it forks from) joins the
     // container's cgroup on v1; on v2 it was born there.
     if (plan.process.cpus_initial && ::sched_setaffinity(pid, sizeof(cpu_set_t), &*plan.process.cpus_initial) < 0)

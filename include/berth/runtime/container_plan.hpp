@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "berth/cgroups/manager.hpp"
+#include "berth/linux/cpu_placement.hpp"
 #include "berth/linux/devices.hpp"
 #include "berth/linux/id_maps.hpp"
 #include "berth/linux/mounts.hpp"
@@ -42,6 +43,9 @@ struct ContainerPlan {
     // first mounts instead of delaying them. Set by launch() when network_aside_possible() and
     // berth can return to its own network namespace (os::NetworkNamespaceMaker).
     bool network_aside = false;
+    // Off berth's CPU from the clone until it has joined its cgroup, then back to its own mask
+    // (cpu_placement.hpp). Set by launch() for a one-stage start with no execCPUAffinity.initial.
+    os::CpuPlacement placement;
     // No mount namespace of its own (none listed, or berth's own joined by path): its mounts go
     // beneath the private copy of the rootfs berth mounted over it (private_rootfs.hpp), and
     // the init enters the rootfs by chroot, never pivot_root, which would move the host's root.
