@@ -43,14 +43,21 @@ bool set_proc_caps(const CapabilitySets& caps, Failure& f)
 
 }  // namespace
 
-bool apply_identity_and_caps(const Identity& id, const CapabilitySets& caps, Failure& f)
+bool drop_bounding(const CapabilitySets& caps, Failure& f)
+{
+    if (!caps.present) return true;
+    unsigned n = capability_count();
+    for (unsigned i = 0; i < n; ++i) {
+        if (caps.bounding & (uint64_t{1} << i)) continue;
+        if (::cap_drop_bound(static_cast<cap_value_t>(i)) < 0) return f.set(errno, "drop capability %u from bounding set", i);
+    }
+    return true;
+}
+
+bool apply_identity_and_caps(const Identity& id, const CapabilitySets& caps, Failure& f, bool bounding_dropped)
 {
     if (caps.present) {
-        unsigned n = capability_count();
-        for (unsigned i = 0; i < n; ++i) {
-            if (caps.bounding & (uint64_t{1} << i)) continue;
-            if (::cap_drop_bound(static_cast<cap_value_t>(i)) < 0) return f.set(errno, "drop capability %u from bounding set", i);
-        }
+        if (!bounding_dropped && !drop_bounding(caps, f)) return false;
         // Keep the permitted set across the uid change; the final sets are applied below.
         if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) return f.set(errno, "prctl PR_SET_KEEPCAPS");
     }

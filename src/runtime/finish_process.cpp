@@ -137,7 +137,7 @@ void finish_process(const ProcessPlan& plan, const StartGate& gate) noexcept
     // set, the filter goes in while berth still holds them (runc does the same).
     const auto& seccomp = plan.seccomp;
     if (seccomp && seccomp->before_identity && !apply_seccomp(*seccomp, sync, f)) fail_child(sync, f);
-    if (!os::apply_identity_and_caps(plan.identity, plan.caps, f)) fail_child(sync, f);
+    if (!os::apply_identity_and_caps(plan.identity, plan.caps, f, gate.bounding_dropped)) fail_child(sync, f);
     ::umask(plan.umask.value_or(022));
     char exe[PATH_MAX];
     if (!os::find_executable(plan.argv[0], plan.path_env.c_str(), exe, sizeof exe, f)) fail_child(sync, f);

@@ -44,3 +44,17 @@ load helpers
 		[ "$(status_line $set)" = "$set:"$'\t0000000000000000' ]
 	done
 }
+
+# The init may drop the bounding set early (while it waits for the network namespace berth
+# makes beside it), but never under a createContainer hook, which it runs before the process:
+# the hook keeps the runtime's set, as in runc, and the process still gets the config's.
+@test "caps: a createContainer hook runs with the runtime's bounding set, the process with the config's" {
+	update_config '.hooks.createContainer = [{path: "/bin/sh", args: ["sh", "-c",
+		"grep CapBnd /proc/self/status > \($o)/hook.bnd"]}]' --arg o "$TESTDIR"
+	set_args cat /proc/self/status
+	run_container
+	[ "$status" -eq 0 ] || fail "run failed: $stderr"
+	[ "$(status_line CapBnd)" = $'CapBnd:\t'"$DEFAULT_CAPS_HEX" ]
+	[ "$(cat "$TESTDIR/hook.bnd")" = "$(grep CapBnd /proc/self/status)" ] ||
+		fail "the hook saw $(cat "$TESTDIR/hook.bnd"), the runtime has $(grep CapBnd /proc/self/status)"
+}

@@ -34,9 +34,13 @@ struct Identity {
     bool set_groups = true;  // false in a user namespace whose setgroups is denied
 };
 
-// Drops the bounding set, switches uid/gid/groups keeping capabilities, then sets the
-// effective/permitted/inheritable and ambient sets.
-bool apply_identity_and_caps(const Identity& id, const CapabilitySets& caps, Failure& f);
+// Drops from the bounding set every capability caps.bounding leaves out (none without caps).
+bool drop_bounding(const CapabilitySets& caps, Failure& f);
+
+// Drops the bounding set (unless `bounding_dropped`: drop_bounding ran already), switches
+// uid/gid/groups keeping capabilities, then sets the effective/permitted/inheritable and
+// ambient sets.
+bool apply_identity_and_caps(const Identity& id, const CapabilitySets& caps, Failure& f, bool bounding_dropped = false);
 
 // Resolves argv[0] like execvp would, against the container's PATH. Writes the path to `out`.
 bool find_executable(const char* arg0, const char* path_env, char* out, size_t out_size, Failure& f);

@@ -17,6 +17,7 @@ struct StartGate {
     // procfs was the one in reach; -1 without plan.exec_label.
     int label_attr_fd = -1;
     const HookList* start_hooks = nullptr;  // startContainer hooks, run once the gate opens
+    bool bounding_dropped = false;          // the init dropped the bounding set while it waited
 };
 
 // Never returns: execve, or a failure reported on gate.sync_fd and _exit(1).

@@ -15,6 +15,8 @@ public:
     // mounts it), and at the latest once the mounts are done: hooks and the process must find
     // the init in it. Nothing to do without network_aside, or once joined.
     bool enter(Failure& f) noexcept;
+    // Not yet joined: the next enter() may wait for berth.
+    bool pending() const noexcept { return pending_; }
 
 private:
     int sync_fd_;
