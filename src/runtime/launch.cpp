@@ -254,6 +254,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     std::optional<os::NetworkNamespaceMaker> network_maker;
     if (cp.network_aside_possible()) network_maker = os::NetworkNamespaceMaker::for_this_process();
     cp.network_aside = network_maker.has_value();
+    if (cp.network_aside) cp.early = plan_early_steps(cp);
     uint64_t clone_flags = cp.two_stage ? 0 : (cp.new_namespaces & ~static_cast<uint64_t>(CLONE_NEWCGROUP));
     if (cp.network_aside) clone_flags &= ~static_cast<uint64_t>(CLONE_NEWNET);
     if (cp.shares_mount_ns) mount_private_rootfs(rootfs, dir, rollback, trace);

@@ -37,6 +37,76 @@ bool pivot(const ContainerPlan& plan, int rootfd, Failure& f)
     return true;
 }
 
+// The steps after the mounts, in their order: device nodes and /dev symlinks, /dev/console and
+// the cwd, masked paths, read-only paths. At the network gate the init may take some of them
+// early (ContainerPlan::early), and the rest after the last mount.
+enum class Phase { all, early, late };
+
+struct PathSteps {
+    const ContainerPlan& plan;
+    int root;
+    bool in_userns;
+    Fd null_node;  // the container's own /dev/null, as berth made it: what masked files are bound to
+    Fd empty_dir;  // what masked directories get (os::mask_path makes it once)
+
+    static bool picked(const std::vector<bool>& early, size_t i, Phase phase)
+    {
+        bool is_early = i < early.size() && early[i];
+        return phase == Phase::all || (phase == Phase::early) == is_early;
+    }
+
+    bool devices(Failure& f)
+    {
+        if (plan.default_devices) {
+            for (const auto& d : os::default_devices()) {
+                int made = -1;
+                bool is_null = d.path == "/dev/null";
+                if (!os::create_device(root, d, in_userns, f, is_null ? &made : nullptr)) return false;
+                if (made >= 0) null_node.reset(made);
+            }
+            if (!os::create_dev_symlinks(root, f)) return false;
+        }
+        for (const auto& d : plan.devices)
+            if (!os::create_device(root, d, in_userns, f)) return false;
+        return true;
+    }
+
+    bool created_paths(Failure& f)
+    {
+        if (plan.console) {
+            // The target the pty is bound onto once it exists (after pivot_root), made while /dev
+            // may still be written to (a read-only /dev turns so below), as runc makes it: 0666.
+            Fd console(os::create_in_root(root, "/dev/console", os::Kind::file, 0666, f, {true}));
+            if (!console) return f.wrap("create /dev/console");
+        }
+        if (!plan.cwd.empty()) {
+            Fd cwd(os::create_in_root(root, plan.cwd, os::Kind::directory, 0755, f));
+            if (!cwd) return f.wrap("create cwd");
+        }
+        return true;
+    }
+
+    bool take(Phase phase, Failure& f)
+    {
+        if (phase == Phase::all || (phase == Phase::early) == plan.early.devices)
+            if (!devices(f)) return false;
+        if (phase != Phase::early && !created_paths(f)) return false;
+        for (size_t i = 0; i < plan.masked_paths.size(); ++i) {
+            if (!picked(plan.early.masked, i, phase)) continue;
+            // Without a node of its own (in a user namespace mknod is refused, and /dev then
+            // holds binds of the host's nodes), the host's /dev/null, verified, bound
+            // read-only. Opened here, not by berth: open_tree only clones mounts of the
+            // caller's namespace.
+            if (!null_node) null_node.reset(os::open_verified_devnull(f));
+            if (!null_node) return false;
+            if (!os::mask_path(root, plan.masked_paths[i], null_node.get(), empty_dir, f)) return false;
+        }
+        for (size_t i = 0; i < plan.readonly_paths.size(); ++i)
+            if (picked(plan.early.readonly, i, phase) && !os::readonly_path(root, plan.readonly_paths[i], f)) return false;
+        return true;
+    }
+};
+
 }  // namespace
 
 bool mount_rootfs(const ContainerPlan& plan, Fd& root, NetworkGate& network, Failure& f) noexcept
@@ -57,49 +127,22 @@ bool mount_rootfs(const ContainerPlan& plan, Fd& root, NetworkGate& network, Fai
     root.reset(::open(plan.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) return f.set(errno, "open rootfs %s", plan.rootfs.c_str());
 
-    bool in_userns = plan.in_user_namespace() || plan.rootless;
+    const bool in_userns = plan.in_user_namespace() || plan.rootless;
     Fd dev_mount;  // plan.readonly_dev's mount, made read-only at the end
+    PathSteps steps{plan, root.get(), in_userns, {}, {}};
+    bool took_early = false;  // the early steps (plan_early_steps) were taken at the gate
     for (size_t i = 0; i < plan.mounts.size(); ++i) {
-        if (plan.mounts[i].fstype == "sysfs" && !network.enter(f)) return false;
+        if (plan.mounts[i].fstype == "sysfs" && network.pending()) {
+            // berth is still making the network namespace: what need not wait for it first.
+            if (!steps.take(Phase::early, f)) return false;
+            took_early = true;
+            if (!network.enter(f)) return false;
+        }
         if (!os::mount_step(root.get(), plan.mounts[i], plan.cgroup_mounts, in_userns, f,
                             i == plan.readonly_dev.step ? &dev_mount : nullptr))
             return false;
     }
-    // The container's own /dev/null, as berth made it: what masked files are bound to.
-    Fd null_node;
-    if (plan.default_devices) {
-        for (const auto& d : os::default_devices()) {
-            int made = -1;
-            bool is_null = d.path == "/dev/null";
-            if (!os::create_device(root.get(), d, in_userns, f, is_null ? &made : nullptr)) return false;
-            if (made >= 0) null_node.reset(made);
-        }
-        if (!os::create_dev_symlinks(root.get(), f)) return false;
-    }
-    for (const auto& d : plan.devices)
-        if (!os::create_device(root.get(), d, in_userns, f)) return false;
-    if (plan.console) {
-        // The target the pty is bound onto once it exists (after pivot_root), made while /dev
-        // may still be written to (a read-only /dev turns so below), as runc makes it: 0666.
-        Fd console(os::create_in_root(root.get(), "/dev/console", os::Kind::file, 0666, f, {true}));
-        if (!console) return f.wrap("create /dev/console");
-    }
-    if (!plan.cwd.empty()) {
-        Fd cwd(os::create_in_root(root.get(), plan.cwd, os::Kind::directory, 0755, f));
-        if (!cwd) return f.wrap("create cwd");
-    }
-    if (!plan.masked_paths.empty()) {
-        // Without a node of its own (in a user namespace mknod is refused, and /dev then holds
-        // binds of the host's nodes), the host's /dev/null, verified, bound read-only. Opened
-        // here, not by berth: open_tree only clones mounts of the caller's namespace.
-        if (!null_node) null_node.reset(os::open_verified_devnull(f));
-        if (!null_node) return false;
-        Fd empty_dir;
-        for (const auto& p : plan.masked_paths)
-            if (!os::mask_path(root.get(), p, null_node.get(), empty_dir, f)) return false;
-    }
-    for (const auto& p : plan.readonly_paths)
-        if (!os::readonly_path(root.get(), p, f)) return false;
+    if (!steps.take(took_early ? Phase::late : Phase::all, f)) return false;
     if (dev_mount) {
         struct mount_attr a {};
         a.attr_set = MOUNT_ATTR_RDONLY;

@@ -413,3 +413,60 @@ TEST_CASE("plan: device rules put the default allow list after the config's deny
     // Without any rule: the defaults alone.
     CHECK(runtime::device_rules(config_with([](auto& j) { j["linux"].erase("resources"); })).size() == defaults.size());
 }
+
+TEST_CASE("plan: what the init may do at the network gate instead of after its mounts", "[plan]")
+{
+    Bundle b;
+    auto early_of = [&](const std::function<void(nlohmann::ordered_json&)>& edit) {
+        return runtime::plan_early_steps(plan_for(config_with(edit), b).container);
+    };
+    auto as_string = [](const std::vector<bool>& v) {
+        std::string s;
+        for (bool x : v) s += x ? '1' : '0';
+        return s;
+    };
+    // berth spec: the gate is /sys; the devices and every /proc mask and read-only path can go
+    // first, /sys/firmware must wait for sysfs.
+    auto d = early_of([](auto&) {});
+    CHECK(d.devices);
+    CHECK(as_string(d.masked) == "1111111101");
+    CHECK(as_string(d.readonly) == "11111");
+
+    // No sysfs mount: no gate, nothing early.
+    auto no_sys = early_of([](auto& j) {
+        auto& m = j["mounts"];
+        for (size_t i = 0; i < m.size(); ++i)
+            if (m[i]["destination"] == "/sys") m.erase(i);
+    });
+    CHECK_FALSE(no_sys.devices);
+    CHECK(as_string(no_sys.masked) == "0000000000");
+    CHECK(as_string(no_sys.readonly) == "00000");
+
+    // A mount after the gate in /dev: the devices wait, and the masks with them (they bind the
+    // /dev/null the device step makes); a read-only path with a mask inside waits for it.
+    auto dev_late = early_of([](auto& j) {
+        j["mounts"].push_back({{"destination", "/dev/foo"}, {"type", "tmpfs"}, {"source", "tmpfs"}});
+        j["linux"]["maskedPaths"].push_back("/proc/sys/kernel/core_pattern");
+    });
+    CHECK_FALSE(dev_late.devices);
+    CHECK(as_string(dev_late.masked) == "00000000000");
+    CHECK(as_string(dev_late.readonly) == "11101");  // /proc/sys holds a mask that waits
+
+    // A mount after the gate inside, on or above a path keeps it after the mounts; so does a
+    // cwd to be made inside it.
+    auto covered = early_of([](auto& j) {
+        j["mounts"].push_back({{"destination", "/proc/sys/fs/binfmt_misc"}, {"type", "binfmt_misc"}, {"source", "x"}});
+        j["mounts"].push_back({{"destination", "/proc/kcore"}, {"type", "bind"}, {"source", "/dev/null"}, {"options", {"bind"}}});
+        j["linux"]["readonlyPaths"].push_back("/data");
+        j["process"]["cwd"] = "/data/work";
+    });
+    CHECK(covered.devices);
+    CHECK(as_string(covered.masked) == "1101111101");  // /proc/kcore is bound over later
+    CHECK(as_string(covered.readonly) == "111010");     // /proc/sys and /data wait
+    // A linux.devices node where a later mount lands keeps the devices after the mounts.
+    auto dev_elsewhere = early_of([](auto& j) {
+        j["mounts"].push_back({{"destination", "/mnt"}, {"type", "tmpfs"}, {"source", "tmpfs"}});
+        j["linux"]["devices"] = {{{"path", "/mnt/null"}, {"type", "c"}, {"major", 1}, {"minor", 3}}};
+    });
+    CHECK_FALSE(dev_elsewhere.devices);
+}

@@ -95,6 +95,16 @@ struct ContainerPlan {
     // writable; the process step binds the pty over it after pivot_root.
     bool console = false;
 
+    // The steps after the mounts that the init takes while it waits at the network gate (the
+    // first sysfs mount, berth still making the namespace) instead: those no mount from the
+    // gate on lands on, in or above, nor anything created after them (cwd, /dev/console).
+    // Set by launch() with network_aside (plan_early_steps).
+    struct EarlySteps {
+        bool devices = false;        // default devices and symlinks, linux.devices
+        std::vector<bool> masked;    // per masked_paths entry (only with devices: /dev/null)
+        std::vector<bool> readonly;  // per readonly_paths entry
+    } early;
+
     // Stop after the mounts, before pivot_root, for berth to run the prestart and createRuntime
     // hooks (handshake step 6): set when the config has any.
     bool pause_before_pivot = false;
@@ -122,6 +132,9 @@ struct ContainerPlan {
         return !two_stage && (new_namespaces & CLONE_NEWNET) && !in_user_namespace();
     }
 };
+
+// Which of the steps after the mounts can be taken at the network gate (ContainerPlan::early).
+ContainerPlan::EarlySteps plan_early_steps(const ContainerPlan& plan);
 
 // Steps only berth itself performs, on the init from outside.
 struct ParentPlan {
