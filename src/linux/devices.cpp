@@ -74,18 +74,30 @@ bool create_device(int rootfd, const DeviceNode& d, bool in_userns, Failure& f, 
     return true;
 }
 
+namespace {
+
+struct Link {
+    const char* target;
+    const char* name;  // in /dev
+};
+constexpr Link dev_links[] = {{"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
+                              {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+                              {"pts/ptmx", "ptmx"},          {"/proc/kcore", "core"}};
+
+}  // namespace
+
+std::vector<std::string> dev_symlink_paths()
+{
+    std::vector<std::string> out;
+    for (const auto& l : dev_links) out.push_back(std::string("/dev/") + l.name);
+    return out;
+}
+
 bool create_dev_symlinks(int rootfd, Failure& f)
 {
     Fd dev(open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY));
     if (!dev) return f.set(errno, "open /dev in rootfs");
-    struct Link {
-        const char* target;
-        const char* name;
-    };
-    static constexpr Link links[] = {{"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
-                                     {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
-                                     {"pts/ptmx", "ptmx"},          {"/proc/kcore", "core"}};
-    for (const auto& l : links) {
+    for (const auto& l : dev_links) {
         if (::symlinkat(l.target, dev.get(), l.name) < 0 && errno != EEXIST)
             return f.set(errno, "symlink /dev/%s", l.name);
     }

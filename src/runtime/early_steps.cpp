@@ -6,6 +6,7 @@
 // hide the path), and nothing is created beneath it afterwards (the cwd, /dev/console).
 #include <string_view>
 
+#include "berth/linux/devices.hpp"
 #include "berth/runtime/container_plan.hpp"
 
 namespace berth::runtime {
@@ -43,7 +44,13 @@ ContainerPlan::EarlySteps plan_early_steps(const ContainerPlan& plan)
         return (plan.cwd.empty() || !within(plan.cwd, path)) && (!plan.console || !within("/dev/console", path));
     };
 
-    early.devices = settled("/dev");
+    // Each node and symlink the device step makes: a later mount elsewhere in /dev (podman
+    // mounts devpts, mqueue and shm after sysfs) leaves them be.
+    early.devices = true;
+    if (plan.default_devices) {
+        for (const auto& d : os::default_devices()) early.devices = early.devices && settled(d.path);
+        for (const auto& p : os::dev_symlink_paths()) early.devices = early.devices && settled(p);
+    }
     for (const auto& d : plan.devices) early.devices = early.devices && settled(d.path);
     // Masks bind the /dev/null the device step made.
     if (early.devices)

@@ -442,10 +442,17 @@ TEST_CASE("plan: what the init may do at the network gate instead of after its m
     CHECK(as_string(no_sys.masked) == "0000000000");
     CHECK(as_string(no_sys.readonly) == "00000");
 
-    // A mount after the gate in /dev: the devices wait, and the masks with them (they bind the
-    // /dev/null the device step makes); a read-only path with a mask inside waits for it.
-    auto dev_late = early_of([](auto& j) {
+    // A mount after the gate elsewhere in /dev leaves the devices early (podman's order: sysfs,
+    // then devpts, mqueue, shm)...
+    auto dev_mounts_late = early_of([](auto& j) {
         j["mounts"].push_back({{"destination", "/dev/foo"}, {"type", "tmpfs"}, {"source", "tmpfs"}});
+    });
+    CHECK(dev_mounts_late.devices);
+    CHECK(as_string(dev_mounts_late.masked) == "1111111101");
+    // ... one on a node berth makes does not, nor the masks (they bind the /dev/null the device
+    // step makes); a read-only path with a mask inside waits for it.
+    auto dev_late = early_of([](auto& j) {
+        j["mounts"].push_back({{"destination", "/dev/tty"}, {"type", "bind"}, {"source", "/dev/null"}, {"options", {"bind"}}});
         j["linux"]["maskedPaths"].push_back("/proc/sys/kernel/core_pattern");
     });
     CHECK_FALSE(dev_late.devices);

@@ -29,5 +29,7 @@ bool create_device(int rootfd, const DeviceNode& d, bool in_userns, Failure& f, 
 
 // /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr, /dev/ptmx (-> pts/ptmx), /dev/core.
 bool create_dev_symlinks(int rootfd, Failure& f);
+// Their paths in the container, as create_dev_symlinks makes them.
+std::vector<std::string> dev_symlink_paths();
 
 }  // namespace berth::os
