@@ -106,35 +106,43 @@ int create_in_root(int rootfd, std::string_view path, Kind kind, mode_t mode, Fa
             f.set(errno, "open %.*s in rootfs", static_cast<int>(path.size()), path.data());
             return -1;
         }
-        // Find the first missing component; its parent exists and is inside the root.
+        // Find the first missing component; its parent exists and is inside the root. Mostly
+        // it is the last one (a mount point in a fresh tmpfs), so its parent is tried first,
+        // then the path is walked from the root.
         auto parts = split(todo);
-        Fd parent(::fcntl(rootfd, F_DUPFD_CLOEXEC, 3));
-        size_t i = 0;
-        for (; i < parts.size(); ++i) {
-            std::string prefix = join(parts, 0, i + 1);
-            int next = open_in_root(rootfd, prefix, O_PATH, rf);
-            if (next < 0) break;
-            parent.reset(next);
-        }
-        if (i == parts.size()) continue;  // appeared meanwhile: resolve again
-        if (errno != ENOENT) {
-            f.set(errno, "open %.*s in rootfs", static_cast<int>(path.size()), path.data());
+        if (parts.empty()) {  // the root itself always resolves; a symlink to it as well
+            f.set(ENOENT, "open %.*s in rootfs", static_cast<int>(path.size()), path.data());
             return -1;
         }
-        // O_PATH fds can't be used with mkdirat; get a real directory fd for the parent.
-        Fd dir(openat(parent.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (!dir) {
-            f.set(errno, "open parent of %.*s", static_cast<int>(path.size()), path.data());
+        size_t i = parts.size() - 1;
+        Fd parent(i == 0 ? ::fcntl(rootfd, F_DUPFD_CLOEXEC, 3) : open_in_root(rootfd, join(parts, 0, i), O_PATH, rf));
+        int err = parent ? 0 : errno;
+        if (err == ENOENT) {
+            parent.reset(::fcntl(rootfd, F_DUPFD_CLOEXEC, 3));
+            err = parent ? 0 : errno;
+            for (i = 0; !err && i < parts.size(); ++i) {
+                int next = open_in_root(rootfd, join(parts, 0, i + 1), O_PATH, rf);
+                if (next < 0) {
+                    if (errno != ENOENT) err = errno;
+                    break;
+                }
+                parent.reset(next);
+            }
+            if (!err && i == parts.size()) continue;  // appeared meanwhile: resolve again
+        }
+        if (err) {
+            f.set(err, "open %.*s in rootfs", static_cast<int>(path.size()), path.data());
             return -1;
         }
+        // The *at calls below take the O_PATH fd as their directory.
         std::string name(parts[i]);
         bool last = i + 1 == parts.size();
         int r;
         if (last && kind == Kind::file) {
-            Fd created(::openat(dir.get(), name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode));
+            Fd created(::openat(parent.get(), name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode));
             r = created ? 0 : -1;
         } else {
-            r = ::mkdirat(dir.get(), name.c_str(), last ? mode : 0755);
+            r = ::mkdirat(parent.get(), name.c_str(), last ? mode : 0755);
         }
         if (r >= 0 || errno == EEXIST) {
             if (r < 0) {
@@ -149,7 +157,7 @@ int create_in_root(int rootfd, std::string_view path, Kind kind, mode_t mode, Fa
                     return -1;
                 }
                 char target[4096];
-                ssize_t n = ::readlinkat(dir.get(), name.c_str(), target, sizeof target - 1);
+                ssize_t n = ::readlinkat(parent.get(), name.c_str(), target, sizeof target - 1);
                 if (n < 0) {
                     if (errno == EINVAL) continue;  // not a symlink (raced): resolve again
                     f.set(errno, "readlink %s", name.c_str());

@@ -78,6 +78,32 @@ TEST_CASE("create_in_root: missing parents are made, the last as a file", "[in_r
     CHECK(is_reg(r.at("x/y/z")));
 }
 
+TEST_CASE("create_in_root: a missing last component is made in its parent, as resolved in the root", "[in_root]")
+{
+    TempRoot r;
+    ::mkdir(r.at("real").c_str(), 0755);
+    REQUIRE(::symlink("/real", r.at("link").c_str()) == 0);
+    berth::Failure f;
+    ::umask(0);
+    berth::Fd fd(berth::os::create_in_root(r.fd.get(), "/link/pts", berth::os::Kind::directory, 0711, f));
+    ::umask(022);
+    REQUIRE(fd);
+    struct stat st;
+    REQUIRE(::stat(r.at("real/pts").c_str(), &st) == 0);
+    CHECK(S_ISDIR(st.st_mode));
+    CHECK((st.st_mode & 07777) == 0711);
+    // The fd is the directory made, and a second call finds it.
+    struct stat got;
+    REQUIRE(::fstat(fd.get(), &got) == 0);
+    CHECK(got.st_ino == st.st_ino);
+    berth::Fd again(berth::os::create_in_root(r.fd.get(), "/real/pts", berth::os::Kind::directory, 0755, f));
+    REQUIRE(again);
+    // A file the same way.
+    berth::Fd file(berth::os::create_in_root(r.fd.get(), "/link/console", berth::os::Kind::file, 0644, f));
+    REQUIRE(file);
+    CHECK(is_reg(r.at("real/console")));
+}
+
 TEST_CASE("create_in_root: a kind mismatch is an error", "[in_root]")
 {
     TempRoot r;
