@@ -49,22 +49,35 @@ bool bind_host_node(int rootfd, const DeviceNode& d, Failure& f)
 
 }  // namespace
 
-bool create_device(int rootfd, const DeviceNode& d, bool in_userns, Failure& f, int* made)
+bool DeviceMaker::open_dir(const std::string& path, Failure& f)
 {
-    if (in_userns) return bind_host_node(rootfd, d, f);
-    Fd dir(create_in_root(rootfd, dirname_of(d.path), Kind::directory, 0755, f));
-    if (!dir) return f.wrap("device %s", d.path.c_str());
+    if (dir_ && path == dir_path_) return true;
+    dir_.reset(create_in_root(rootfd_, path, Kind::directory, 0755, f));
+    if (!dir_) return false;
+    struct stat st;
+    if (::fstat(dir_.get(), &st) < 0) return f.set(errno, "stat %s", path.c_str());
+    dir_path_ = path;
+    new_uid_ = ::geteuid();
+    new_gid_ = (st.st_mode & S_ISGID) ? st.st_gid : ::getegid();
+    return true;
+}
+
+bool DeviceMaker::make(const DeviceNode& d, Failure& f, int* made)
+{
+    if (in_userns_) return bind_host_node(rootfd_, d, f);
+    if (!open_dir(dirname_of(d.path), f)) return f.wrap("device %s", d.path.c_str());
+    const int dir = dir_.get();
     std::string name = basename_of(d.path);
-    if (::mknodat(dir.get(), name.c_str(), d.mode, d.dev) < 0) {
+    if (::mknodat(dir, name.c_str(), d.mode, d.dev) < 0) {
         if (errno != EEXIST) return f.set(errno, "mknod %s", d.path.c_str());
         // Replace what the image had there (never a directory); the new node is authoritative.
-        if (::unlinkat(dir.get(), name.c_str(), 0) < 0 || ::mknodat(dir.get(), name.c_str(), d.mode, d.dev) < 0)
+        if (::unlinkat(dir, name.c_str(), 0) < 0 || ::mknodat(dir, name.c_str(), d.mode, d.dev) < 0)
             return f.set(errno, "mknod %s", d.path.c_str());
     }
-    if (::fchownat(dir.get(), name.c_str(), d.uid, d.gid, AT_SYMLINK_NOFOLLOW) < 0)
+    if ((d.uid != new_uid_ || d.gid != new_gid_) && ::fchownat(dir, name.c_str(), d.uid, d.gid, AT_SYMLINK_NOFOLLOW) < 0)
         return f.set(errno, "chown %s", d.path.c_str());
     if (made) {
-        Fd node(::openat(dir.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        Fd node(::openat(dir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
         struct stat st;
         if (!node || ::fstat(node.get(), &st) < 0) return f.set(errno, "open %s", d.path.c_str());
         if ((st.st_mode & S_IFMT) != (d.mode & S_IFMT) || st.st_rdev != d.dev)

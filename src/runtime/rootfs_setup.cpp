@@ -57,17 +57,18 @@ struct PathSteps {
 
     bool devices(Failure& f)
     {
+        os::DeviceMaker maker(root, in_userns);
         if (plan.default_devices) {
             for (const auto& d : os::default_devices()) {
                 int made = -1;
                 bool is_null = d.path == "/dev/null";
-                if (!os::create_device(root, d, in_userns, f, is_null ? &made : nullptr)) return false;
+                if (!maker.make(d, f, is_null ? &made : nullptr)) return false;
                 if (made >= 0) null_node.reset(made);
             }
             if (!os::create_dev_symlinks(root, f)) return false;
         }
         for (const auto& d : plan.devices)
-            if (!os::create_device(root, d, in_userns, f)) return false;
+            if (!maker.make(d, f)) return false;
         return true;
     }
 
