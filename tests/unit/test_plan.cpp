@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cstdlib>
 
 #include "berth/runtime/container_plan.hpp"
@@ -476,4 +477,33 @@ TEST_CASE("plan: what the init may do at the network gate instead of after its m
         j["linux"]["devices"] = {{{"path", "/mnt/null"}, {"type", "c"}, {"major", 1}, {"minor", 3}}};
     });
     CHECK_FALSE(dev_elsewhere.devices);
+}
+
+TEST_CASE("plan: masks wait for the mounts when a later one could bring /proc or /sys of its own", "[plan]")
+{
+    Bundle b;
+    auto early_of = [&](const std::function<void(nlohmann::ordered_json&)>& edit) {
+        return runtime::plan_early_steps(plan_for(config_with(edit), b).container);
+    };
+    auto none_early = [](const std::vector<bool>& v) { return std::none_of(v.begin(), v.end(), [](bool x) { return x; }); };
+    // The image may redirect a destination through a symlink onto /proc: a proc filesystem or a
+    // bind of the host's /proc or /sys landing there would show what the masks hide.
+    for (auto mount : {nlohmann::ordered_json{{"destination", "/elsewhere"}, {"type", "proc"}, {"source", "proc"}},
+                       nlohmann::ordered_json{{"destination", "/host-sys"}, {"type", "sysfs"}, {"source", "sysfs"}},
+                       nlohmann::ordered_json{{"destination", "/hp"}, {"type", "bind"}, {"source", "/proc/1"}, {"options", {"rbind"}}},
+                       nlohmann::ordered_json{{"destination", "/all"}, {"type", "bind"}, {"source", "/"}, {"options", {"rbind"}}}}) {
+        auto e = early_of([&](auto& j) { j["mounts"].push_back(mount); });
+        INFO(mount.dump());
+        CHECK(e.devices);  // the nodes are not what masks protect
+        CHECK(none_early(e.masked));
+        CHECK(none_early(e.readonly));
+    }
+    // Paths are compared normalized; one that cannot be placed ("..") stays after the mounts.
+    auto odd = early_of([](auto& j) {
+        j["mounts"].push_back({{"destination", "/proc//acpi/"}, {"type", "bind"}, {"source", "/tmp"}, {"options", {"bind"}}});
+        j["linux"]["maskedPaths"].push_back("/proc/x/../kcore");
+    });
+    CHECK_FALSE(odd.masked[0]);   // /proc/acpi: the later bind lands on it
+    CHECK(odd.masked[1]);         // /proc/asound
+    CHECK_FALSE(odd.masked[10]);  // "..": not placed
 }
