@@ -200,12 +200,12 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
     if (plan.cgroup_at_clone && !enter_cgroup_namespace(plan, f)) return false;
     if (!join_keyring(plan, f) || !set_names(plan, f)) return false;
     ::umask(0);  // device nodes and mount targets get exactly the modes asked for
-    // The mounts wait for berth's network namespace before sysfs (~0.2 ms here when the init
-    // runs beside berth): the bounding set, dropped now rather than before the process, fills
-    // part of that wait. Nothing we run before the process sees the difference, unless
-    // createContainer hooks (ours to exec); our own steps need effective capabilities, which
-    // the bounding set does not touch. Only with the gate: then there is no user namespace,
-    // entering which would give a full set back.
+    // The mounts may wait for berth's network namespace before sysfs (the init runs beside
+    // berth): the bounding set, dropped now rather than before the process, is work off the
+    // path after that wait, as the early steps are (plan_early_steps). Nothing we run before
+    // the process sees the difference, unless createContainer hooks (ours to exec); our own
+    // steps need effective capabilities, which the bounding set does not touch. Only with the
+    // gate: then there is no user namespace, entering which would give a full set back.
     if (network.pending() && plan.create_container_hooks.empty()) {
         if (!os::drop_bounding(process.caps, f)) return false;
         bounding_dropped = true;

@@ -277,7 +277,7 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
         run_container_init(cp, plan.process, StartGate{child_end.get(), exec_fifo.get()});
     }
     rollback.set_child(pid);
-    cp.placement.apply(pid);  // before go: the init has done nothing yet
+    cp.placement.apply(pid);  // before go: until then the init only waits for it
     // execCPUAffinity.initial: before the init (or the intermediate it forks from) joins the
     // container's cgroup on v1; on v2 it was born there.
     if (plan.process.cpus_initial && ::sched_setaffinity(pid, sizeof(cpu_set_t), &*plan.process.cpus_initial) < 0)

@@ -27,21 +27,35 @@ cpu_set_t affinity_of(pid_t pid)
     return s;
 }
 
-// A child that waits for a byte, runs `step`, and then writes its mask to `out`.
-template <class Step>
-pid_t child_reporting_mask(int in, int out, Step step)
+// A child, placed by `placement` right after the fork, that waits for a byte, restores its
+// mask and reports it. `meanwhile(pid)` runs between the placement and the byte. Returns the
+// mask the child reported.
+template <class Meanwhile>
+cpu_set_t placed_child_mask(const os::CpuPlacement& placement, Meanwhile meanwhile)
 {
+    int go[2], report[2];
+    REQUIRE(::pipe(go) == 0);
+    REQUIRE(::pipe(report) == 0);
+    Fd go_r(go[0]), go_w(go[1]), report_r(report[0]), report_w(report[1]);
     pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
         char c;
-        if (::read(in, &c, 1) != 1) ::_exit(2);
-        step();
+        if (::read(go_r.get(), &c, 1) != 1) ::_exit(2);
+        placement.restore();
         cpu_set_t now;
         if (::sched_getaffinity(0, sizeof now, &now) < 0) ::_exit(3);
-        ::_exit(::write(out, &now, sizeof now) == static_cast<ssize_t>(sizeof now) ? 0 : 4);
+        ::_exit(::write(report_w.get(), &now, sizeof now) == static_cast<ssize_t>(sizeof now) ? 0 : 4);
     }
-    return pid;
+    placement.apply(pid);
+    meanwhile(pid);
+    REQUIRE(::write(go_w.get(), "g", 1) == 1);
+    cpu_set_t after;
+    REQUIRE(::read(report_r.get(), &after, sizeof after) == static_cast<ssize_t>(sizeof after));
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(status == 0);
+    return after;
 }
 }  // namespace
 
@@ -63,26 +77,15 @@ TEST_CASE("cpu placement: the child runs away from berth, then takes its own mas
     const cpu_set_t born = affinity_of(0);
     auto placement = os::CpuPlacement::away_from_caller();
     CHECK(placement.active() == (CPU_COUNT(&born) > 1));
-
-    int go[2], report[2];
-    REQUIRE(::pipe(go) == 0);
-    REQUIRE(::pipe(report) == 0);
-    Fd go_r(go[0]), go_w(go[1]), report_r(report[0]), report_w(report[1]);
-    pid_t pid = child_reporting_mask(go_r.get(), report_w.get(), [&] { placement.restore(); });
-    placement.apply(pid);
-    const cpu_set_t while_away = affinity_of(pid);
-    if (placement.active()) {
-        CHECK(CPU_COUNT(&while_away) == CPU_COUNT(&born) - 1);
-        CHECK_FALSE(CPU_EQUAL(&while_away, &born));
-    } else {
-        CHECK(CPU_EQUAL(&while_away, &born));
-    }
-    REQUIRE(::write(go_w.get(), "g", 1) == 1);
-    cpu_set_t after;
-    REQUIRE(::read(report_r.get(), &after, sizeof after) == static_cast<ssize_t>(sizeof after));
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    CHECK(status == 0);
+    cpu_set_t after = placed_child_mask(placement, [&](pid_t pid) {
+        const cpu_set_t while_away = affinity_of(pid);
+        if (placement.active()) {
+            CHECK(CPU_COUNT(&while_away) == CPU_COUNT(&born) - 1);
+            CHECK_FALSE(CPU_EQUAL(&while_away, &born));
+        } else {
+            CHECK(CPU_EQUAL(&while_away, &born));
+        }
+    });
     CHECK(CPU_EQUAL(&after, &born));
 }
 
@@ -91,26 +94,16 @@ TEST_CASE("cpu placement: a mask set by someone else meanwhile is kept", "[place
     auto placement = os::CpuPlacement::away_from_caller();
     if (!placement.active()) return;  // one CPU: nothing to place (checked above)
     const cpu_set_t born = affinity_of(0);
-
-    int go[2], report[2];
-    REQUIRE(::pipe(go) == 0);
-    REQUIRE(::pipe(report) == 0);
-    Fd go_r(go[0]), go_w(go[1]), report_r(report[0]), report_w(report[1]);
-    pid_t pid = child_reporting_mask(go_r.get(), report_w.get(), [&] { placement.restore(); });
-    placement.apply(pid);
-    // What joining a cpuset would have set: here, the one CPU berth kept the child off.
-    const cpu_set_t away = affinity_of(pid);
-    int only = -1;
-    for (unsigned c = 0; c < CPU_SETSIZE && only < 0; ++c)
-        if (CPU_ISSET(c, &born) && !CPU_ISSET(c, &away)) only = static_cast<int>(c);
-    REQUIRE(only >= 0);
-    const cpu_set_t other = cpus({only});
-    REQUIRE(::sched_setaffinity(pid, sizeof other, &other) == 0);
-    REQUIRE(::write(go_w.get(), "g", 1) == 1);
-    cpu_set_t after;
-    REQUIRE(::read(report_r.get(), &after, sizeof after) == static_cast<ssize_t>(sizeof after));
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    CHECK(status == 0);
+    cpu_set_t other;
+    cpu_set_t after = placed_child_mask(placement, [&](pid_t pid) {
+        // What joining a cpuset would have set: here, the one CPU berth kept the child off.
+        const cpu_set_t away = affinity_of(pid);
+        int only = -1;
+        for (unsigned c = 0; c < CPU_SETSIZE && only < 0; ++c)
+            if (CPU_ISSET(c, &born) && !CPU_ISSET(c, &away)) only = static_cast<int>(c);
+        REQUIRE(only >= 0);
+        other = cpus({only});
+        REQUIRE(::sched_setaffinity(pid, sizeof other, &other) == 0);
+    });
     CHECK(CPU_EQUAL(&after, &other));
 }
