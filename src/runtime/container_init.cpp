@@ -183,7 +183,7 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
     // was started from, which the container would otherwise share (its signals, its job
     // control). A terminal of the container's own (process.terminal) comes later, as runc's.
     if (::setsid() < 0) return f.set(errno, "setsid");
-    if (!receive_mount_sources(plan, sync_fd, f)) return false;
+    if (!plan.go_deferred && !receive_mount_sources(plan, sync_fd, f)) return false;
     // Our id maps are written (handshake step 4's go): a user's berth could not open
     // /proc/<pid>/uid_map of a process that is not dumpable (run_container_init).
     if (plan.dumpable_until_mapped && ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -213,6 +213,10 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
     Fd root;
     if (!mount_rootfs(plan, root, network, f) || !network.enter(f)) return false;
     close_mount_sources(plan);
+    if (plan.go_deferred) {  // not taken at the network gate
+        if (!sync_wait_for(sync_fd, SyncType::go, f)) return false;
+        plan.go_deferred = false;
+    }
     if (!sync_wait_for(sync_fd, SyncType::cgroup_ready, f)) return false;
     if (!join_cgroup_itself(plan.cgroup_tasks, f)) return false;
     // The work beside berth's is done; hooks and the process see the mask we were born with.

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <functional>
@@ -259,6 +260,9 @@ Launched launch(const Context& ctx, const CreateOptions& opts, bool for_run, sta
     if (cp.network_aside) clone_flags &= ~static_cast<uint64_t>(CLONE_NEWNET);
     if (cp.shares_mount_ns) mount_private_rootfs(rootfs, dir, rollback, trace);
     cp.inherited_fds = os::inherited_fds(3 + in.preserve_fds);
+    const bool idmapped = std::any_of(cp.mounts.begin(), cp.mounts.end(), [](const auto& m) { return m.source_is_mount; });
+    cp.go_deferred = !cp.two_stage && !cp.in_user_namespace() && !(cp.new_namespaces & CLONE_NEWUSER) &&
+                     !cg.created_with_init() && !plan.process.cpus_initial && !idmapped;
     // A one-stage init works beside berth from the start (cpu_placement.hpp). Not when the
     // config says where it runs (execCPUAffinity.initial), nor through an intermediate, whose
     // fork would inherit the mask.

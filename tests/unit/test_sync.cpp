@@ -179,3 +179,33 @@ TEST_CASE("sync: the network gate joins the namespace it is sent, once", "[sync]
     REQUIRE(sync_recv(b.get(), m) == 1);
     CHECK(m.type == SyncType::cgroup_ready);
 }
+
+TEST_CASE("sync: with go deferred, the network gate takes go first, once", "[sync]")
+{
+    runtime::ContainerPlan plan;
+    plan.network_aside = true;
+    plan.go_deferred = true;
+    {
+        // go, then the namespace without its fd: go is taken, and the namespace is refused.
+        auto [a, b] = seqpacket_pair();
+        NetworkGate gate(plan, b.get());
+        REQUIRE(sync_send(a.get(), SyncType::go));
+        REQUIRE(sync_send(a.get(), SyncType::network_ns));
+        Failure f;
+        CHECK_FALSE(gate.enter(f));
+        CHECK(f.err == EPROTO);
+        CHECK(std::string(f.msg) == "network_ns from berth without its namespace");
+        CHECK_FALSE(plan.go_deferred);  // later waits do not expect it again
+    }
+    plan.go_deferred = true;
+    {
+        // Anything but go first is a protocol error.
+        auto [a, b] = seqpacket_pair();
+        NetworkGate gate(plan, b.get());
+        REQUIRE(sync_send(a.get(), SyncType::network_ns));
+        Failure f;
+        CHECK_FALSE(gate.enter(f));
+        CHECK(f.err == EPROTO);
+        CHECK(std::string(f.msg).find("unexpected message") != std::string::npos);
+    }
+}

@@ -43,6 +43,12 @@ struct ContainerPlan {
     // first mounts instead of delaying them. Set by launch() when network_aside_possible() and
     // berth can return to its own network namespace (os::NetworkNamespaceMaker).
     bool network_aside = false;
+    // Nothing berth does between the clone and go (handshake step 4) concerns this init: one
+    // stage, no user namespace (no id maps, no bind sources to receive), no id-mapped mount, no
+    // systemd scope to be placed in first, no execCPUAffinity.initial. It starts on its
+    // mounts at once and takes go with the next message it waits for (the network namespace
+    // or cgroup_ready). Set by launch().
+    bool go_deferred = false;
     // Off berth's CPU from the clone until it has joined its cgroup, then back to its own mask
     // (cpu_placement.hpp). Set by launch() for a one-stage start with no execCPUAffinity.initial.
     os::CpuPlacement placement;

@@ -9,7 +9,12 @@ namespace berth::runtime {
 
 class NetworkGate {
 public:
-    NetworkGate(const ContainerPlan& plan, int sync_fd) noexcept : sync_fd_(sync_fd), pending_(plan.network_aside) {}
+    // With plan.go_deferred, the go berth sent before the namespace is taken first (and the
+    // flag cleared: the init's later waits do not expect it again).
+    NetworkGate(ContainerPlan& plan, int sync_fd) noexcept
+        : sync_fd_(sync_fd), pending_(plan.network_aside), go_deferred_(&plan.go_deferred)
+    {
+    }
 
     // Before a net.* sysctl, a sysfs mount (sysfs shows the network namespace of the task that
     // mounts it), and at the latest once the mounts are done: hooks and the process must find
@@ -21,6 +26,7 @@ public:
 private:
     int sync_fd_;
     bool pending_;
+    bool* go_deferred_;
 };
 
 }  // namespace berth::runtime

@@ -18,7 +18,9 @@
 //  4  parent        go             ids mapped (or none to map); with    init: becomes root in its user ns,
 //                                  the systemd driver, the init is in   sysctls, cgroup ns if born in its
 //                                  its scope with its device rules and  cgroup, keyring, names, rootfs
-//                                  limits (a scope needs a process)     mounts
+//                                  limits (a scope needs a process)     mounts. With plan.go_deferred it
+//                                                                       did all that already and takes
+//                                                                       go with 4a or 5
 // 4a parent        network_ns(fd) plan.network_aside: berth made the   init: joins it before its first
 //                                  container's network namespace after  net.* sysctl or sysfs mount, at
 //                                  go (network_namespace.hpp)           the latest after its mounts
