@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <ctime>
 
 #include <chrono>
 #include <cstdlib>
@@ -357,6 +359,34 @@ TEST_CASE("now_rfc3339 is UTC with nanoseconds", "[state][record]")
 {
     std::string t = now_rfc3339();
     CHECK(std::regex_match(t, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z)")));
+}
+
+TEST_CASE("rfc3339_utc agrees with gmtime_r, leap days and centuries included", "[state][record]")
+{
+    auto by_libc = [](time_t secs, long nsec) {
+        struct tm tm;
+        ::gmtime_r(&secs, &tm);
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+        return std::string(buf);
+    };
+    // The epoch, the days around 2000-02-29 and 2100-02-28 (no leap day), today, 2038 and
+    // beyond, and one before the epoch.
+    for (long long s : {0LL, 951782399LL, 951782400LL, 951868800LL, 4107456000LL, 4107542399LL, 4107542400LL,
+                        1795500123LL, 2147483647LL, 2147483648LL, 32503680000LL, -1LL, -86401LL}) {
+        struct timespec t {};
+        t.tv_sec = static_cast<time_t>(s);
+        t.tv_nsec = 123456789;
+        INFO(s);
+        CHECK(rfc3339_utc(t) == by_libc(static_cast<time_t>(s), 123456789));
+    }
+    // Every day of 1999-2001, at its last second.
+    for (long long d = 10592; d < 11688; ++d) {
+        struct timespec t {};
+        t.tv_sec = static_cast<time_t>(d * 86400 + 86399);
+        REQUIRE(rfc3339_utc(t) == by_libc(t.tv_sec, 0));
+    }
 }
 
 TEST_CASE("store: each_record on several threads sees every record once", "[state][store]")

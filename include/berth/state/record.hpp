@@ -47,5 +47,6 @@ nlohmann::ordered_json to_state_json(const Record& rec, Status live_status);
 
 // Current time, RFC 3339 UTC with nanoseconds.
 using berth::now_rfc3339;
+using berth::rfc3339_utc;
 
 }  // namespace berth::state
