@@ -12,10 +12,7 @@ namespace berth::runtime {
 bool NetworkGate::enter(Failure& f) noexcept
 {
     if (!pending_) return true;
-    if (*go_deferred_) {
-        if (!sync_wait_for(sync_fd_, SyncType::go, f)) return false;
-        *go_deferred_ = false;
-    }
+    if (!sync_take_deferred_go(sync_fd_, *go_deferred_, f)) return false;
     Fd ns;
     if (!sync_wait_for(sync_fd_, SyncType::network_ns, f, &ns)) return false;
     if (!ns) return f.set(EPROTO, "network_ns from berth without its namespace");

@@ -63,6 +63,14 @@ bool sync_wait_for(int fd, SyncType want, Failure& f, Fd* received) noexcept
     return true;
 }
 
+bool sync_take_deferred_go(int fd, bool& deferred, Failure& f) noexcept
+{
+    if (!deferred) return true;
+    if (!sync_wait_for(fd, SyncType::go, f)) return false;
+    deferred = false;
+    return true;
+}
+
 int sync_recv(int fd, SyncMsg& msg, Fd* received) noexcept
 {
     struct iovec iov {};

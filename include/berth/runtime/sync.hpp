@@ -110,4 +110,8 @@ int sync_recv(int fd, SyncMsg& msg, Fd* received = nullptr) noexcept;
 // with f set otherwise ("waiting for berth" when berth is gone, EPROTO for another message).
 bool sync_wait_for(int fd, SyncType want, Failure& f, Fd* received = nullptr) noexcept;
 
+// The go an init with plan.go_deferred did not wait for, taken before the next message it
+// waits for: once, then `deferred` is false. Nothing to do when it is false already.
+bool sync_take_deferred_go(int fd, bool& deferred, Failure& f) noexcept;
+
 }  // namespace berth::runtime
