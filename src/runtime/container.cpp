@@ -143,7 +143,7 @@ void Container::detach_private_rootfs(const Logger& log)
     });
 }
 
-void Container::destroy(const Logger& log)
+void Container::destroy(const Logger& log, const std::optional<spec::Hooks>* stored_hooks)
 {
     log.debug_lazy([&] { return "destroy " + id() + ": init " + std::to_string(rec_.pid); });
     // The poststop hooks come from the stored config, read before the state dir goes.
@@ -153,7 +153,7 @@ void Container::destroy(const Logger& log)
         // the cgroup dirs it was given are named by the intent file.
         if (auto intent = dir_.read_file(state::cgroup_intent_file)) remove_intended_cgroup(*intent);
     } else {
-        stored = hooks_or_warn(log, "poststop hooks not run");
+        stored = stored_hooks ? *stored_hooks : hooks_or_warn(log, "poststop hooks not run");
         if (signal_init(SIGKILL)) wait_init_gone(rec_);
         if (auto* cg = cgroup()) {
             // With a shared pid namespace the init's death does not take the rest along.

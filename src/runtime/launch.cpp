@@ -559,12 +559,14 @@ int run_container(const Context& ctx, const CreateOptions& opts, const RunOption
             with_context("run " + opts.id, [&] { check_exec(Trace(ctx.log, "run", opts.id), init, exec_outcome); });
         } catch (const Error&) {
             // As when the failure is seen before the wait: the container goes, --keep or not.
-            Container::open(ctx, opts.id).destroy(ctx.log);
+            Container::open(ctx, opts.id).destroy(ctx.log, &b.config.hooks);
             throw;
         }
     }
     ctx.log.debug_lazy([&] { return "run " + opts.id + ": init exited, status " + std::to_string(status); });
-    if (!run.keep) Container::open(ctx, opts.id).destroy(ctx.log);
+    // The stored config is the text run wrote (update changes only its resources): its hooks
+    // are b's, and reading them back would cost a read and a scan after every container.
+    if (!run.keep) Container::open(ctx, opts.id).destroy(ctx.log, &b.config.hooks);
     return status;
 }
 

@@ -520,6 +520,18 @@ TEST_CASE("store: create, open, write, read, list, remove", "[state][store]")
         });
         CHECK(seen == std::vector<std::string>{"a3", "b2", "c1"});
         for (const auto& id : {"d4", "e5", "f6", "g7", "h8"}) store.open(id).remove();
+        // remove(): a symlink in state.json's place goes, not what it points to; a directory
+        // there and a file berth did not name go too.
+        for (const auto& id : {"d4", "e5", "f6", "g7", "h8"}) CHECK_FALSE(path_exists(root + "/" + id));
+        CHECK(path_exists(tmp.path + "/d4-record"));
+        {
+            ContainerDir c = store.create("i9");
+            c.write(sample_record("i9"));
+            c.write_config("{}");
+            REQUIRE(::mkfifo((root + "/i9/exec.fifo").c_str(), 0600) == 0);
+            c.remove();
+            CHECK_FALSE(path_exists(root + "/i9"));
+        }
 
         // No temp dirs left behind by create (including the failed duplicate).
         for (const auto& id : {"a3", "b2", "c1", "empty"}) CHECK(path_exists(root + "/" + id));

@@ -52,8 +52,9 @@ public:
     void save_status(state::Status s);
     // Removes what the container owns on the host: processes (SIGKILL), cgroup, the mounts of a
     // container in berth's own mount namespace, state dir;
-    // then runs the poststop hooks of the stored config (failures are warnings).
-    void destroy(const Logger& log);
+    // then runs the poststop hooks of the stored config (failures are warnings). A caller that
+    // wrote that config itself and still holds it (run) passes its hooks: nothing to re-read.
+    void destroy(const Logger& log, const std::optional<spec::Hooks>* stored_hooks = nullptr);
 
 private:
     Container(state::ContainerDir dir, bool has_record);
