@@ -127,7 +127,8 @@ struct ContainerPlan {
     // dumpable until the maps are written, or the kernel refuses the user /proc/<pid>/uid_map.
     bool dumpable_until_mapped = false;
     // What the caller left open to berth beyond stdio and the preserved fds (os::inherited_fds):
-    // closed as the init starts, so that a created container holds none of it until `start`.
+    // closed as a created container's init starts, so that it holds none of it until `start`.
+    // Empty for run, whose init execs without waiting and closes them then.
     std::vector<int> inherited_fds;
 
     bool in_user_namespace() const { return (new_namespaces & CLONE_NEWUSER) || join_user.has_value(); }
