@@ -28,12 +28,16 @@ void CpuPlacement::apply(pid_t child) const noexcept
     if (active_) (void)::sched_setaffinity(child, sizeof away_, &away_);
 }
 
+bool CpuPlacement::in_effect() const noexcept
+{
+    if (!active_) return false;
+    cpu_set_t now;
+    return ::sched_getaffinity(0, sizeof now, &now) >= 0 && CPU_EQUAL(&now, &away_);
+}
+
 void CpuPlacement::restore() const noexcept
 {
-    if (!active_) return;
-    cpu_set_t now;
-    if (::sched_getaffinity(0, sizeof now, &now) < 0 || !CPU_EQUAL(&now, &away_)) return;
-    (void)::sched_setaffinity(0, sizeof born_, &born_);
+    if (in_effect()) (void)::sched_setaffinity(0, sizeof born_, &born_);
 }
 
 }  // namespace berth::os

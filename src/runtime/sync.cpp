@@ -1,6 +1,8 @@
 #include "berth/runtime/sync.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -61,6 +63,19 @@ bool sync_wait_for(int fd, SyncType want, Failure& f, Fd* received) noexcept
     if (r <= 0) return f.set(r < 0 ? errno : EPIPE, "waiting for berth");
     if (m.type != want) return f.set(EPROTO, "unexpected message %u from berth", static_cast<unsigned>(m.type));
     return true;
+}
+
+void sync_poll_briefly(int fd, long budget_ns) noexcept
+{
+    struct pollfd p {};
+    p.fd = fd;
+    p.events = POLLIN;
+    struct timespec start {}, now {};
+    ::clock_gettime(CLOCK_MONOTONIC, &start);
+    while (::poll(&p, 1, 0) == 0) {
+        ::clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - start.tv_sec) * 1'000'000'000L + (now.tv_nsec - start.tv_nsec) >= budget_ns) return;
+    }
 }
 
 bool sync_take_deferred_go(int fd, bool& deferred, Failure& f) noexcept

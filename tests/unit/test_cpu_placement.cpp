@@ -27,11 +27,18 @@ cpu_set_t affinity_of(pid_t pid)
     return s;
 }
 
+// What the child saw: whether the placement was in effect before its restore() and after,
+// and its mask after.
+struct ChildReport {
+    bool placed_before = false;
+    bool placed_after = false;
+    cpu_set_t mask{};
+};
+
 // A child, placed by `placement` right after the fork, that waits for a byte, restores its
-// mask and reports it. `meanwhile(pid)` runs between the placement and the byte. Returns the
-// mask the child reported.
+// mask and reports it. `meanwhile(pid)` runs between the placement and the byte.
 template <class Meanwhile>
-cpu_set_t placed_child_mask(const os::CpuPlacement& placement, Meanwhile meanwhile)
+ChildReport placed_child(const os::CpuPlacement& placement, Meanwhile meanwhile)
 {
     int go[2], report[2];
     REQUIRE(::pipe(go) == 0);
@@ -42,15 +49,17 @@ cpu_set_t placed_child_mask(const os::CpuPlacement& placement, Meanwhile meanwhi
     if (pid == 0) {
         char c;
         if (::read(go_r.get(), &c, 1) != 1) ::_exit(2);
+        ChildReport r;
+        r.placed_before = placement.in_effect();
         placement.restore();
-        cpu_set_t now;
-        if (::sched_getaffinity(0, sizeof now, &now) < 0) ::_exit(3);
-        ::_exit(::write(report_w.get(), &now, sizeof now) == static_cast<ssize_t>(sizeof now) ? 0 : 4);
+        r.placed_after = placement.in_effect();
+        if (::sched_getaffinity(0, sizeof r.mask, &r.mask) < 0) ::_exit(3);
+        ::_exit(::write(report_w.get(), &r, sizeof r) == static_cast<ssize_t>(sizeof r) ? 0 : 4);
     }
     placement.apply(pid);
     meanwhile(pid);
     REQUIRE(::write(go_w.get(), "g", 1) == 1);
-    cpu_set_t after;
+    ChildReport after;
     REQUIRE(::read(report_r.get(), &after, sizeof after) == static_cast<ssize_t>(sizeof after));
     int status = 0;
     REQUIRE(::waitpid(pid, &status, 0) == pid);
@@ -77,7 +86,7 @@ TEST_CASE("cpu placement: the child runs away from berth, then takes its own mas
     const cpu_set_t born = affinity_of(0);
     auto placement = os::CpuPlacement::away_from_caller();
     CHECK(placement.active() == (CPU_COUNT(&born) > 1));
-    cpu_set_t after = placed_child_mask(placement, [&](pid_t pid) {
+    ChildReport after = placed_child(placement, [&](pid_t pid) {
         const cpu_set_t while_away = affinity_of(pid);
         if (placement.active()) {
             CHECK(CPU_COUNT(&while_away) == CPU_COUNT(&born) - 1);
@@ -86,7 +95,10 @@ TEST_CASE("cpu placement: the child runs away from berth, then takes its own mas
             CHECK(CPU_EQUAL(&while_away, &born));
         }
     });
-    CHECK(CPU_EQUAL(&after, &born));
+    CHECK(CPU_EQUAL(&after.mask, &born));
+    // In effect (the init may poll for berth's messages: sync_poll_briefly) only while placed.
+    CHECK(after.placed_before == placement.active());
+    CHECK_FALSE(after.placed_after);
 }
 
 TEST_CASE("cpu placement: a mask set by someone else meanwhile is kept", "[placement]")
@@ -95,7 +107,7 @@ TEST_CASE("cpu placement: a mask set by someone else meanwhile is kept", "[place
     if (!placement.active()) return;  // one CPU: nothing to place (checked above)
     const cpu_set_t born = affinity_of(0);
     cpu_set_t other;
-    cpu_set_t after = placed_child_mask(placement, [&](pid_t pid) {
+    ChildReport after = placed_child(placement, [&](pid_t pid) {
         // What joining a cpuset would have set: here, the one CPU berth kept the child off.
         const cpu_set_t away = affinity_of(pid);
         int only = -1;
@@ -105,5 +117,7 @@ TEST_CASE("cpu placement: a mask set by someone else meanwhile is kept", "[place
         other = cpus({only});
         REQUIRE(::sched_setaffinity(pid, sizeof other, &other) == 0);
     });
-    CHECK(CPU_EQUAL(&after, &other));
+    CHECK(CPU_EQUAL(&after.mask, &other));
+    // Perhaps on berth's CPU again: not in effect.
+    CHECK_FALSE(after.placed_before);
 }

@@ -6,7 +6,9 @@
 
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "berth/runtime/network_gate.hpp"
 #include "berth/runtime/sync.hpp"
@@ -208,4 +210,35 @@ TEST_CASE("sync: with go deferred, the network gate takes go first, once", "[syn
         CHECK(f.err == EPROTO);
         CHECK(std::string(f.msg).find("unexpected message") != std::string::npos);
     }
+}
+
+TEST_CASE("sync: a brief poll ends at a queued message, or at its budget", "[sync]")
+{
+    using namespace std::chrono;
+    auto [a, b] = seqpacket_pair();
+    // Nothing comes: back after the budget, not much later, and nothing was read.
+    auto t0 = steady_clock::now();
+    sync_poll_briefly(b.get(), 2'000'000);
+    auto waited = steady_clock::now() - t0;
+    CHECK(waited >= milliseconds(2));
+    CHECK(waited < seconds(2));
+    // A message already there: back at once, and it is still there to read.
+    REQUIRE(sync_send(a.get(), SyncType::cgroup_ready));
+    t0 = steady_clock::now();
+    sync_poll_briefly(b.get(), 10'000'000'000L);
+    CHECK(steady_clock::now() - t0 < seconds(5));
+    Failure f;
+    CHECK(sync_wait_for(b.get(), SyncType::cgroup_ready, f));
+    // One that arrives during the poll ends it.
+    std::thread sender([fd = a.get()] {
+        std::this_thread::sleep_for(milliseconds(20));
+        (void)sync_send(fd, SyncType::network_ns);
+    });
+    t0 = steady_clock::now();
+    sync_poll_briefly(b.get(), 30'000'000'000L);
+    waited = steady_clock::now() - t0;
+    sender.join();
+    CHECK(waited >= milliseconds(15));
+    CHECK(waited < seconds(20));
+    CHECK(sync_wait_for(b.get(), SyncType::network_ns, f));
 }

@@ -30,6 +30,10 @@ public:
     // (EINVAL) leaves the child where it is.
     void apply(pid_t child) const noexcept;
 
+    // The child: whether it runs under the mask berth set (placed, and nothing changed the
+    // mask since), that is on a CPU berth is not on. Async-signal-safe.
+    bool in_effect() const noexcept;
+
     // The child, once it no longer overlaps berth's work: back to the mask it was born with.
     // Not when its mask changed meanwhile (joining a cpuset sets it to the cpuset's CPUs):
     // then it keeps that one, as it would have without this. Async-signal-safe.

@@ -12,7 +12,7 @@ public:
     // With plan.go_deferred, the go berth sent before the namespace is taken first (and the
     // flag cleared: the init's later waits do not expect it again).
     NetworkGate(ContainerPlan& plan, int sync_fd) noexcept
-        : sync_fd_(sync_fd), pending_(plan.network_aside), go_deferred_(&plan.go_deferred)
+        : sync_fd_(sync_fd), pending_(plan.network_aside), go_deferred_(&plan.go_deferred), placement_(&plan.placement)
     {
     }
 
@@ -27,6 +27,7 @@ private:
     int sync_fd_;
     bool pending_;
     bool* go_deferred_;
+    const os::CpuPlacement* placement_;
 };
 
 }  // namespace berth::runtime

@@ -64,7 +64,8 @@
 // process.terminal. 8-9 only with a seccomp listener (9: a `run` has no exec fifo to hold the
 // process back until the listener is served). A failure in any step replaces the rest of the sequence. The parent drives
 // its side from launch.cpp (launch()), the init its side from container_init.cpp
-// (run_container_init()) and finish_process.cpp (steps 7a-10).
+// (run_container_init()) and finish_process.cpp (steps 7a-10). An init placed on a CPU of its
+// own (os::CpuPlacement) polls briefly before it blocks for 4a and 5 (sync_poll_briefly).
 #pragma once
 #include <sys/types.h>
 
@@ -109,6 +110,13 @@ int sync_recv(int fd, SyncMsg& msg, Fd* received = nullptr) noexcept;
 // The child's side: the next message must be `want` (its fd, if any, in *received); false
 // with f set otherwise ("waiting for berth" when berth is gone, EPROTO for another message).
 bool sync_wait_for(int fd, SyncType want, Failure& f, Fd* received = nullptr) noexcept;
+
+// Returns once a message is queued on fd, or after `budget_ns` (default 200 us) without
+// blocking: for an init with a CPU of its own (os::CpuPlacement::in_effect) about to wait for
+// a message berth is about to send. Blocking idles that CPU, and the wake-up costs an IPI and,
+// in a VM, the halted vCPU's return: 40-75 us per handoff on the benchmark's VM, where the
+// init and berth reach the network namespace and cgroup_ready within a few us of each other.
+void sync_poll_briefly(int fd, long budget_ns = 200'000) noexcept;
 
 // The go an init with plan.go_deferred did not wait for, taken before the next message it
 // waits for: once, then `deferred` is false. Nothing to do when it is false already.
