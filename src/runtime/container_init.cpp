@@ -213,9 +213,8 @@ bool container_step(ContainerPlan& plan, const ProcessPlan& process, int sync_fd
     Fd root;
     if (!mount_rootfs(plan, root, network, f) || !network.enter(f)) return false;
     close_mount_sources(plan);
-    if (!sync_take_deferred_go(sync_fd, plan.go_deferred, f)) return false;  // unless the gate took it
-    if (plan.placement.in_effect()) sync_poll_briefly(sync_fd);  // berth's state write ends about now
-    if (!sync_wait_for(sync_fd, SyncType::cgroup_ready, f)) return false;
+    // (go first, unless the gate took it.) Berth's state write ends about now.
+    if (!sync_wait_for_berth(sync_fd, SyncType::cgroup_ready, plan.go_deferred, plan.placement, f)) return false;
     if (!join_cgroup_itself(plan.cgroup_tasks, f)) return false;
     // The work beside berth's is done; hooks and the process see the mask we were born with.
     plan.placement.restore();

@@ -1,7 +1,8 @@
 // What the init may do at the network gate instead of after its mounts (issue 13).
-// It waits there while berth makes the network namespace (~0.15-0.2 ms when it runs beside
-// berth); the device nodes, masks and read-only binds it would make after the last mount fill
-// that wait when nothing still to come can change what they touch: no mount from the gate on
+// It would wait there while berth makes the network namespace (~0.15-0.2 ms before these steps
+// moved; with them it arrives about when berth is done); the device nodes, masks and read-only
+// binds it would make after the last mount go there when nothing still to come can change what
+// they touch: no mount from the gate on
 // lands on a path, inside it (a mask or read-only bind would miss it) or above it (it would
 // hide the path), and nothing is created beneath it afterwards (the cwd, /dev/console).
 // Paths are compared as written (normalized); a destination the image redirects through a

@@ -82,12 +82,15 @@ void sync_poll_briefly(int fd, long budget_ns) noexcept
     }
 }
 
-bool sync_take_deferred_go(int fd, bool& deferred, Failure& f) noexcept
+bool sync_wait_for_berth(int fd, SyncType want, bool& go_deferred, const os::CpuPlacement& placement, Failure& f,
+                         Fd* received) noexcept
 {
-    if (!deferred) return true;
-    if (!sync_wait_for(fd, SyncType::go, f)) return false;
-    deferred = false;
-    return true;
+    if (go_deferred) {
+        if (!sync_wait_for(fd, SyncType::go, f)) return false;
+        go_deferred = false;
+    }
+    if (placement.in_effect()) sync_poll_briefly(fd);
+    return sync_wait_for(fd, want, f, received);
 }
 
 int sync_recv(int fd, SyncMsg& msg, Fd* received) noexcept

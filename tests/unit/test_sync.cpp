@@ -242,3 +242,25 @@ TEST_CASE("sync: a brief poll ends at a queued message, or at its budget", "[syn
     CHECK(waited < seconds(20));
     CHECK(sync_wait_for(b.get(), SyncType::network_ns, f));
 }
+
+TEST_CASE("sync: the init's wait for berth takes a deferred go first, once, then what it wants", "[sync]")
+{
+    const auto unplaced = os::CpuPlacement{};  // inactive: no poll
+    auto [a, b] = seqpacket_pair();
+    bool deferred = true;
+    REQUIRE(sync_send(a.get(), SyncType::go));
+    REQUIRE(sync_send(a.get(), SyncType::cgroup_ready));
+    REQUIRE(sync_send(a.get(), SyncType::go));
+    Failure f;
+    CHECK(sync_wait_for_berth(b.get(), SyncType::cgroup_ready, deferred, unplaced, f));
+    CHECK_FALSE(deferred);
+    // Taken: a second go is not what the next wait wants.
+    CHECK_FALSE(sync_wait_for_berth(b.get(), SyncType::cgroup_ready, deferred, unplaced, f));
+    CHECK(f.err == EPROTO);
+    // And without the go first, the deferred wait refuses what comes instead.
+    deferred = true;
+    REQUIRE(sync_send(a.get(), SyncType::cgroup_ready));
+    CHECK_FALSE(sync_wait_for_berth(b.get(), SyncType::cgroup_ready, deferred, unplaced, f));
+    CHECK(f.err == EPROTO);
+    CHECK(deferred);
+}

@@ -65,12 +65,13 @@
 // process back until the listener is served). A failure in any step replaces the rest of the sequence. The parent drives
 // its side from launch.cpp (launch()), the init its side from container_init.cpp
 // (run_container_init()) and finish_process.cpp (steps 7a-10). An init placed on a CPU of its
-// own (os::CpuPlacement) polls briefly before it blocks for 4a and 5 (sync_poll_briefly).
+// own (os::CpuPlacement) polls briefly before it blocks for 4a and 5 (sync_wait_for_berth).
 #pragma once
 #include <sys/types.h>
 
 #include <cstdint>
 
+#include "berth/linux/cpu_placement.hpp"
 #include "berth/util/failure.hpp"
 #include "berth/util/fd.hpp"
 
@@ -118,8 +119,10 @@ bool sync_wait_for(int fd, SyncType want, Failure& f, Fd* received = nullptr) no
 // init and berth reach the network namespace and cgroup_ready within a few us of each other.
 void sync_poll_briefly(int fd, long budget_ns = 200'000) noexcept;
 
-// The go an init with plan.go_deferred did not wait for, taken before the next message it
-// waits for: once, then `deferred` is false. Nothing to do when it is false already.
-bool sync_take_deferred_go(int fd, bool& deferred, Failure& f) noexcept;
+// The init's wait for berth's next message once its first steps are done (4a, 5): the go it
+// did not wait for first when `go_deferred` (once: then it is false), a brief poll while
+// `placement` is in effect, then `want` as sync_wait_for takes it.
+bool sync_wait_for_berth(int fd, SyncType want, bool& go_deferred, const os::CpuPlacement& placement, Failure& f,
+                         Fd* received = nullptr) noexcept;
 
 }  // namespace berth::runtime
